@@ -1,0 +1,94 @@
+import type { Logger } from 'pino';
+import type { EventBus, Subscription } from '../core/bus/event-bus.js';
+import { MemoryBus } from '../core/bus/memory-bus.js';
+import type { LnmtConfig } from '../core/config/schema.js';
+import { createMetrics, type Metrics } from '../core/metrics.js';
+import { DeviceTracker } from '../inventory/device-tracker.js';
+import { ScanService } from '../inventory/scan-service.js';
+import { openStore } from '../store/open-store.js';
+import { DeviceRepo } from '../store/repositories/device-repo.js';
+import { EventRepo } from '../store/repositories/event-repo.js';
+import { ScanRepo } from '../store/repositories/scan-repo.js';
+import { TokenRepo } from '../store/repositories/token-repo.js';
+import type { Store } from '../store/store.js';
+
+/** Health of a long-running part (listener, subscriber), reported by /api/health and `lnmt status`. */
+export interface ComponentHealth {
+  status: 'up' | 'down' | 'starting';
+  detail?: string;
+}
+
+/**
+ * Everything a process needs, wired once and passed in: entry points (CLI commands, `serve`) build one
+ * context; nothing reads config or opens the store on its own.
+ */
+export interface AppContext {
+  config: LnmtConfig;
+  logger: Logger;
+  store: Store;
+  bus: EventBus;
+  metrics: Metrics;
+  repos: { devices: DeviceRepo; scans: ScanRepo; tokens: TokenRepo; events: EventRepo };
+  tracker: DeviceTracker;
+  scans: ScanService;
+  components: Map<string, ComponentHealth>;
+  startedAt: number;
+  close(): Promise<void>;
+}
+
+export interface CreateContextOptions {
+  logger: Logger;
+  bus?: EventBus;
+  /** Persist every bus event to the `events` table (on in `serve`, off for short CLI commands). */
+  persistEvents?: boolean;
+}
+
+export async function createContext(config: LnmtConfig, opts: CreateContextOptions): Promise<AppContext> {
+  const { logger } = opts;
+  const store = await openStore(config);
+  const bus = opts.bus ?? new MemoryBus({ logger });
+  const repos = {
+    devices: new DeviceRepo(store.db, store.dialect),
+    scans: new ScanRepo(store.db),
+    tokens: new TokenRepo(store.db),
+    events: new EventRepo(store.db),
+  };
+  let tracker: DeviceTracker | undefined;
+  const metrics = createMetrics({ bus, writerDepth: () => tracker?.writeQueueDepth ?? 0 });
+  tracker = new DeviceTracker({ store, devices: repos.devices, bus, sensor: config.node.name, batch: config.store.batch, onBatch: metrics.observeBatch, logger });
+  const scans = new ScanService({ tracker, scans: repos.scans, bus, sensor: config.node.name, scanner: config.scanner, logger, metrics });
+  const components = new Map<string, ComponentHealth>();
+  components.set('store', { status: 'up', detail: `${store.dialect} ${store.location}` });
+  components.set('bus', { status: 'up', detail: bus.kind });
+
+  const subs: Subscription[] = [];
+  if (opts.persistEvents ?? true) {
+    // Every event lands in the store once (its id is the key), in one transaction per delivered batch.
+    subs.push(bus.subscribe({ name: 'store', maxBatch: 2000 }, async (events) => {
+      const t = performance.now();
+      await store.db.transaction().execute((trx) => repos.events.insertMany(events, trx));
+      metrics.observeBatch('events', events.length, (performance.now() - t) / 1000, true);
+    }));
+  }
+
+  return {
+    config,
+    logger,
+    store,
+    bus,
+    metrics,
+    repos,
+    tracker,
+    scans,
+    components,
+    startedAt: Date.now(),
+    async close() {
+      await scans.stopAll();
+      await tracker!.flush();
+      await bus.drain();
+      for (const s of subs) await s.unsubscribe();
+      await bus.close();
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+/**
+ * THE event catalogue. Every event LNMT emits has a type listed here, a one-line description (also the
+ * documentation in docs/events.md, which a test keeps in sync) and a typed payload. Honeypot events added later
+ * keep Cowrie-compatible field names (`src_ip`, `username`, ...).
+ */
+import { uuidv7 } from './ids.js';
+
+export type DeviceStatus = 'online' | 'offline' | 'unknown';
+
+export interface DeviceRef {
+  id: number;
+  ip: string;
+  mac: string | null;
+  vendor: string | null;
+  hostname: string | null;
+}
+
+export interface EventPayloads {
+  'device.discovered': { device: DeviceRef; method: string; rtt_ms: number | null; scan_id: string | null };
+  'device.state_changed': {
+    device: DeviceRef;
+    previous: DeviceStatus;
+    current: DeviceStatus;
+    method: string | null;
+    rtt_ms: number | null;
+    scan_id: string | null;
+  };
+  'device.changed': {
+    device: DeviceRef;
+    changes: Array<{ field: 'ip' | 'mac' | 'hostname' | 'vendor'; from: string | null; to: string | null }>;
+    scan_id: string | null;
+  };
+  'device.removed': { device: DeviceRef };
+  'scan.started': { scan_id: string; targets: string[]; addresses: number; methods: string[] };
+  'scan.finished': {
+    scan_id: string;
+    status: 'finished' | 'failed' | 'cancelled';
+    addresses: number;
+    online: number;
+    discovered: number;
+    went_offline: number;
+    duration_ms: number;
+    error?: string;
+  };
+}
+
+export type EventType = keyof EventPayloads;
+
+export const EVENT_CATALOGUE: { readonly [T in EventType]: { description: string; severity: 'info' | 'notice' | 'warning' } } = {
+  'device.discovered': { description: 'A device answered for the first time (new IP in the inventory).', severity: 'notice' },
+  'device.state_changed': { description: 'A device went online or offline; carries the previous and current state.', severity: 'notice' },
+  'device.changed': { description: 'A known device changed IP, MAC, hostname or vendor; carries each change.', severity: 'notice' },
+  'device.removed': { description: 'A device was removed from the inventory by a user.', severity: 'info' },
+  'scan.started': { description: 'A discovery scan started; carries targets, address count and methods.', severity: 'info' },
+  'scan.finished': { description: 'A discovery scan ended (finished, failed or cancelled) with its counts.', severity: 'info' },
+};
+
+export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+
+export interface Endpoint {
+  ip: string;
+  port?: number;
+}
+
+/** The one shape of every event, on the bus, in the store and in JSON-lines logs. */
+export interface LnmtEvent<T extends EventType = EventType> {
+  /** UUIDv7: unique, time-sortable, the dedup key on the bus. */
+  id: string;
+  type: T;
+  /** ISO 8601 UTC. */
+  time: string;
+  /** The node that observed it (hub or sensor name). */
+  sensor: string;
+  src?: Endpoint;
+  dst?: Endpoint;
+  session?: string;
+  data: EventPayloads[T];
+}
+
+export type AnyEvent = { [T in EventType]: LnmtEvent<T> }[EventType];
+
+export function isEventType(type: string): type is EventType {
+  return Object.prototype.hasOwnProperty.call(EVENT_CATALOGUE, type);
+}
+
+export function makeEvent<T extends EventType>(
+  type: T,
+  data: EventPayloads[T],
+  opts: { sensor: string; now?: number; src?: Endpoint; dst?: Endpoint; session?: string },
+): LnmtEvent<T> {
+  const now = opts.now ?? Date.now();
+  const ev: LnmtEvent<T> = { id: uuidv7(now), type, time: new Date(now).toISOString(), sensor: opts.sensor, data };
+  if (opts.src) ev.src = opts.src;
+  if (opts.dst) ev.dst = opts.dst;
+  if (opts.session) ev.session = opts.session;
+  return ev;
+}

@@ -1,0 +1,291 @@
+import type { Logger } from 'pino';
+import type { EventBus } from '../core/bus/event-bus.js';
+import { LnmtError } from '../core/errors.js';
+import { makeEvent, type AnyEvent, type DeviceRef, type DeviceStatus, type EventPayloads } from '../core/events.js';
+import { normalizeIp } from '../core/ip.js';
+import { BatchWriter } from '../store/batch-writer.js';
+import type { DevicePatch, DeviceRepo, StatusUpdate } from '../store/repositories/device-repo.js';
+import type { DeviceRow } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { lookupMac, normalizeMac } from './oui.js';
+
+/** What a probe learned about one address. */
+export interface HostObservation {
+  ip: string;
+  up: boolean;
+  method: string | null;
+  rtt_ms: number | null;
+  mac?: string | null | undefined;
+  hostname?: string | null | undefined;
+  time: number;
+  scan_id: string | null;
+}
+
+/** The in-memory view of one device, the tracker's index and the status cache. */
+export interface IndexEntry {
+  id: number;
+  ip: string;
+  mac: string | null;
+  vendor: string | null;
+  hostname: string | null;
+  status: DeviceStatus;
+  rtt_ms: number | null;
+  method: string | null;
+  last_checked: number | null;
+}
+
+export interface RecordOutcome {
+  discovered: number;
+  came_online: number;
+  went_offline: number;
+  changed: number;
+}
+
+export interface DeviceTrackerDeps {
+  store: Store;
+  devices: DeviceRepo;
+  bus: EventBus;
+  sensor: string;
+  batch: { maxSize: number; maxDelayMs: number };
+  onBatch?: (writer: string, size: number, seconds: number, ok: boolean) => void;
+  logger?: Logger;
+}
+
+/**
+ * The device registry's single writer. Observations from scans (and later, checks) go through a batched writer:
+ * one transaction per batch, then the events it implies — `device.discovered`, `device.state_changed`,
+ * `device.changed` — are published. Manual edits from the API and CLI go through here too so they emit events.
+ */
+export class DeviceTracker {
+  private readonly byIp = new Map<string, IndexEntry>();
+  private readonly writer: BatchWriter<{ obs: HostObservation; outcome: RecordOutcome }>;
+  private loaded = false;
+
+  constructor(private readonly deps: DeviceTrackerDeps) {
+    this.writer = new BatchWriter({
+      name: 'device_observations',
+      maxSize: deps.batch.maxSize,
+      maxDelayMs: deps.batch.maxDelayMs,
+      flush: (items) => this.applyBatch(items),
+      ...(deps.onBatch ? { onBatch: deps.onBatch } : {}),
+    });
+  }
+
+  async init(): Promise<void> {
+    if (this.loaded) return;
+    for (const r of await this.deps.devices.allForIndex()) this.byIp.set(r.ip, { ...r });
+    this.loaded = true;
+  }
+
+  get size(): number {
+    return this.byIp.size;
+  }
+
+  get writeQueueDepth(): number {
+    return this.writer.depth;
+  }
+
+  /** The status cache: the last answer for an address if it is younger than `ttlMs`. */
+  cached(ip: string, ttlMs: number, now = Date.now()): IndexEntry | null {
+    if (ttlMs <= 0) return null;
+    const e = this.byIp.get(ip);
+    return e && e.last_checked !== null && now - e.last_checked < ttlMs && e.status !== 'unknown' ? e : null;
+  }
+
+  entry(ip: string): IndexEntry | undefined {
+    return this.byIp.get(ip);
+  }
+
+  /** Records observations; resolves when they are committed and their events published. */
+  async observe(observations: HostObservation[]): Promise<RecordOutcome> {
+    const outcome: RecordOutcome = { discovered: 0, came_online: 0, went_offline: 0, changed: 0 };
+    if (observations.length === 0) return outcome;
+    await this.writer.write(observations.map((obs) => ({ obs, outcome })));
+    return outcome;
+  }
+
+  async flush(): Promise<void> {
+    await this.writer.flush();
+  }
+
+  private async applyBatch(items: Array<{ obs: HostObservation; outcome: RecordOutcome }>): Promise<void> {
+    const events: AnyEvent[] = [];
+    const sensor = this.deps.sensor;
+    const ev = <T extends keyof EventPayloads>(type: T, data: EventPayloads[T], time: number) => events.push(makeEvent(type, data, { sensor, now: time }) as AnyEvent);
+    const upIps = new Set(items.filter((i) => i.obs.up).map((i) => i.obs.ip));
+    const updates: StatusUpdate[] = [];
+
+    await this.deps.store.db.transaction().execute(async (trx) => {
+      for (const { obs, outcome } of items) {
+        const mac = obs.mac ? normalizeMac(obs.mac) : null;
+        const macInfo = mac ? lookupMac(mac) : null;
+        let cur = this.byIp.get(obs.ip);
+        if (!cur && obs.up && mac) {
+          // Same MAC at a new address while its old address is silent: the device moved (DHCP renumbering).
+          const moved = this.findByMac(mac);
+          if (moved && !upIps.has(moved.ip)) {
+            const from = moved.ip;
+            await this.deps.devices.update(moved.id, { ip: obs.ip }, trx, obs.time);
+            this.byIp.delete(from);
+            moved.ip = obs.ip;
+            this.byIp.set(obs.ip, moved);
+            ev('device.changed', { device: refOf(moved), changes: [{ field: 'ip', from, to: obs.ip }], scan_id: obs.scan_id }, obs.time);
+            outcome.changed++;
+            cur = moved;
+          }
+        }
+        if (!cur) {
+          if (!obs.up) continue; // a silent address we never saw is not a device
+          const row = await this.deps.devices.insert(
+            {
+              ip: obs.ip, mac, vendor: macInfo?.vendor ?? null, mac_private: macInfo?.private ? 1 : 0, hostname: obs.hostname ?? null,
+              status: 'online', rtt_ms: obs.rtt_ms, method: obs.method, source: 'scan', first_seen: obs.time, last_seen: obs.time, last_checked: obs.time,
+            },
+            trx,
+            obs.time,
+          );
+          const entry = indexOf(row);
+          this.byIp.set(row.ip, entry);
+          updates.push({ device_id: row.id, status: 'online', rtt_ms: obs.rtt_ms, method: obs.method, time: obs.time, seen: true, scan_id: obs.scan_id });
+          ev('device.discovered', { device: refOf(entry), method: obs.method ?? 'unknown', rtt_ms: obs.rtt_ms, scan_id: obs.scan_id }, obs.time);
+          outcome.discovered++;
+          continue;
+        }
+        const entry = this.byIp.get(obs.ip)!;
+        const changes: EventPayloads['device.changed']['changes'] = [];
+        const patch: DevicePatch = {};
+        if (obs.up && mac && mac !== entry.mac) {
+          changes.push({ field: 'mac', from: entry.mac, to: mac });
+          patch.mac = mac;
+          patch.mac_private = macInfo?.private ? 1 : 0;
+          if ((macInfo?.vendor ?? null) !== entry.vendor) {
+            changes.push({ field: 'vendor', from: entry.vendor, to: macInfo?.vendor ?? null });
+            patch.vendor = macInfo?.vendor ?? null;
+          }
+        }
+        if (obs.up && obs.hostname && obs.hostname !== entry.hostname) {
+          changes.push({ field: 'hostname', from: entry.hostname, to: obs.hostname });
+          patch.hostname = obs.hostname;
+        }
+        if (changes.length > 0) {
+          await this.deps.devices.update(entry.id, patch, trx, obs.time);
+          if (patch.mac !== undefined) entry.mac = patch.mac;
+          if (patch.vendor !== undefined) entry.vendor = patch.vendor;
+          if (patch.hostname !== undefined) entry.hostname = patch.hostname;
+          ev('device.changed', { device: refOf(entry), changes, scan_id: obs.scan_id }, obs.time);
+          outcome.changed++;
+        }
+        const next: DeviceStatus = obs.up ? 'online' : 'offline';
+        if (next !== entry.status) {
+          ev('device.state_changed', { device: refOf(entry), previous: entry.status, current: next, method: obs.method, rtt_ms: obs.rtt_ms, scan_id: obs.scan_id }, obs.time);
+          if (next === 'online') outcome.came_online++;
+          else outcome.went_offline++;
+        }
+        entry.status = next;
+        entry.last_checked = obs.time;
+        if (obs.up) {
+          entry.rtt_ms = obs.rtt_ms;
+          entry.method = obs.method;
+        }
+        updates.push({ device_id: entry.id, status: next, rtt_ms: obs.rtt_ms, method: obs.method, time: obs.time, seen: obs.up, scan_id: obs.scan_id });
+      }
+      await this.deps.devices.applyStatusUpdates(updates, trx);
+    }).catch(async (err) => {
+      // The index is edited in place as the batch is applied; the transaction rolled back, so rebuild it from
+      // the store: memory never runs ahead of disk.
+      this.byIp.clear();
+      this.loaded = false;
+      await this.init().catch(() => {});
+      throw new LnmtError('LNMT_ERR_STORE', 'writing device observations failed', { cause: err });
+    });
+    if (events.length > 0) await this.deps.bus.publish(events);
+  }
+
+  private findByMac(mac: string): IndexEntry | undefined {
+    for (const e of this.byIp.values()) if (e.mac === mac) return e;
+    return undefined;
+  }
+
+  /** Manual add (API/CLI). Rejects duplicates and bad fields with the field named. */
+  async add(input: { ip: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where = 'body'): Promise<DeviceRow> {
+    await this.init();
+    const ip = normalizeIp(input.ip);
+    if (!ip) throw new LnmtError('LNMT_ERR_VALIDATION', `"${input.ip}" is not an IP address`, { details: [{ where: `${where}.ip`, value: input.ip, message: 'not an IP address', allowed: 'an IPv4 or IPv6 address' }] });
+    let macInfo = null;
+    if (input.mac) {
+      macInfo = lookupMac(input.mac);
+      if (!macInfo) throw new LnmtError('LNMT_ERR_VALIDATION', `"${input.mac}" is not a MAC address`, { details: [{ where: `${where}.mac`, value: input.mac, message: 'not a MAC address', allowed: 'six hex octets, e.g. 00:11:22:aa:bb:cc' }] });
+    }
+    if (this.byIp.has(ip)) throw new LnmtError('LNMT_ERR_CONFLICT', `a device with IP ${ip} already exists (id ${this.byIp.get(ip)!.id})`, { details: [{ where: `${where}.ip`, value: ip, message: 'already in the inventory' }] });
+    await this.writer.flush();
+    const now = Date.now();
+    const row = await this.deps.devices.insert({
+      ip, mac: macInfo?.mac ?? null, vendor: macInfo?.vendor ?? null, mac_private: macInfo?.private ? 1 : 0,
+      hostname: input.hostname ?? null, name: input.name ?? null, notes: input.notes ?? null, source: 'manual', status: 'unknown',
+    }, undefined, now);
+    this.byIp.set(row.ip, indexOf(row));
+    return row;
+  }
+
+  /** Manual edit. IP/MAC/hostname changes emit `device.changed`. */
+  async patch(id: number, input: { ip?: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where = 'body'): Promise<DeviceRow> {
+    await this.init();
+    await this.writer.flush();
+    const row = await this.deps.devices.get(id);
+    if (!row) throw new LnmtError('LNMT_ERR_NOT_FOUND', `no device with id ${id}`);
+    const patch: DevicePatch = {};
+    const changes: EventPayloads['device.changed']['changes'] = [];
+    if (input.ip !== undefined) {
+      const ip = normalizeIp(input.ip);
+      if (!ip) throw new LnmtError('LNMT_ERR_VALIDATION', `"${input.ip}" is not an IP address`, { details: [{ where: `${where}.ip`, value: input.ip, message: 'not an IP address', allowed: 'an IPv4 or IPv6 address' }] });
+      const other = this.byIp.get(ip);
+      if (other && other.id !== id) throw new LnmtError('LNMT_ERR_CONFLICT', `IP ${ip} already belongs to device ${other.id}`, { details: [{ where: `${where}.ip`, value: ip, message: 'already in the inventory' }] });
+      if (ip !== row.ip) {
+        patch.ip = ip;
+        changes.push({ field: 'ip', from: row.ip, to: ip });
+      }
+    }
+    if (input.mac !== undefined) {
+      const info = input.mac === null ? null : lookupMac(input.mac);
+      if (input.mac !== null && !info) throw new LnmtError('LNMT_ERR_VALIDATION', `"${input.mac}" is not a MAC address`, { details: [{ where: `${where}.mac`, value: input.mac, message: 'not a MAC address', allowed: 'six hex octets, e.g. 00:11:22:aa:bb:cc, or null' }] });
+      const mac = info?.mac ?? null;
+      if (mac !== row.mac) {
+        patch.mac = mac;
+        patch.vendor = info?.vendor ?? null;
+        patch.mac_private = info?.private ? 1 : 0;
+        changes.push({ field: 'mac', from: row.mac, to: mac });
+      }
+    }
+    if (input.hostname !== undefined && input.hostname !== row.hostname) {
+      patch.hostname = input.hostname;
+      changes.push({ field: 'hostname', from: row.hostname, to: input.hostname });
+    }
+    if (input.name !== undefined) patch.name = input.name;
+    if (input.notes !== undefined) patch.notes = input.notes;
+    if (Object.keys(patch).length === 0) return row;
+    const updated = (await this.deps.devices.update(id, patch))!;
+    this.byIp.delete(row.ip);
+    this.byIp.set(updated.ip, indexOf(updated));
+    if (changes.length > 0) await this.deps.bus.publish([makeEvent('device.changed', { device: refOf(updated), changes, scan_id: null }, { sensor: this.deps.sensor }) as AnyEvent]);
+    return updated;
+  }
+
+  async remove(id: number): Promise<DeviceRow> {
+    await this.init();
+    await this.writer.flush();
+    const row = await this.deps.devices.delete(id);
+    if (!row) throw new LnmtError('LNMT_ERR_NOT_FOUND', `no device with id ${id}`);
+    this.byIp.delete(row.ip);
+    await this.deps.bus.publish([makeEvent('device.removed', { device: refOf(row) }, { sensor: this.deps.sensor }) as AnyEvent]);
+    return row;
+  }
+}
+
+function indexOf(r: Pick<DeviceRow, 'id' | 'ip' | 'mac' | 'vendor' | 'hostname' | 'status' | 'rtt_ms' | 'method' | 'last_checked'>): IndexEntry {
+  return { id: r.id, ip: r.ip, mac: r.mac, vendor: r.vendor, hostname: r.hostname, status: r.status, rtt_ms: r.rtt_ms, method: r.method, last_checked: r.last_checked };
+}
+
+function refOf(e: { id: number; ip: string; mac: string | null; vendor: string | null; hostname: string | null }): DeviceRef {
+  return { id: e.id, ip: e.ip, mac: e.mac, vendor: e.vendor, hostname: e.hostname };
+}
+

@@ -1,0 +1,32 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { LnmtError } from '../../core/errors.js';
+import * as m0001 from './0001-initial.js';
+
+type Dialect = 'sqlite' | 'postgres';
+
+/** Versioned migrations, in order. Add a file `NNNN-what.ts` and list it here. */
+const MIGRATIONS: Array<[string, { up(db: Kysely<any>, d: Dialect): Promise<void>; down?(db: Kysely<any>): Promise<void> }]> = [
+  ['0001-initial', m0001],
+];
+
+class ListProvider implements MigrationProvider {
+  constructor(private readonly dialect: Dialect) {}
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const out: Record<string, Migration> = {};
+    for (const [name, m] of MIGRATIONS) {
+      const mig: Migration = { up: (db) => m.up(db, this.dialect) };
+      if (m.down) mig.down = m.down;
+      out[name] = mig;
+    }
+    return out;
+  }
+}
+
+export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]![0];
+
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new ListProvider(dialect), migrationTableName: 'lnmt_migrations', migrationLockTableName: 'lnmt_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw new LnmtError('LNMT_ERR_STORE', 'database migration failed', { cause: error });
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,10 @@
+import type { LnmtConfig } from '../core/config/schema.js';
+import { openPostgresStore } from './postgres/postgres-store.js';
+import { openSqliteStore } from './sqlite/sqlite-store.js';
+import type { Store } from './store.js';
+
+/** Opens the configured store and brings its schema to the latest migration. */
+export function openStore(config: LnmtConfig): Promise<Store> {
+  if (config.store.driver === 'postgres') return openPostgresStore(config.store.postgres);
+  return openSqliteStore({ dataDir: config.dataDir, ...config.store.sqlite });
+}

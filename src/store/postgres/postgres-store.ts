@@ -1,0 +1,55 @@
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { LnmtError } from '../../core/errors.js';
+import { migrateToLatest } from '../migrations/index.js';
+import type { Database } from '../schema.js';
+import type { Store } from '../store.js';
+
+// Epoch-millisecond columns are BIGINT; they fit a JS number exactly, so read them as numbers.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export interface PostgresStoreOptions {
+  url: string;
+  poolSize: number;
+}
+
+/** PostgreSQL behind the same Kysely schema, migrations and queries as SQLite (the fleet's store). */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize });
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (cause) {
+    await pool.end().catch(() => {});
+    throw new LnmtError('LNMT_ERR_STORE', `cannot connect to PostgreSQL at ${redact(opts.url)}`, { cause });
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  await migrateToLatest(db, 'postgres');
+  return {
+    dialect: 'postgres',
+    db,
+    location: redact(opts.url),
+    async sizeBytes() {
+      const r = await sql<{ n: number }>`SELECT pg_database_size(current_database())::bigint AS n`.execute(db);
+      return Number(r.rows[0]?.n ?? 0);
+    },
+    async ping() {
+      const t = performance.now();
+      await sql`SELECT 1`.execute(db);
+      return performance.now() - t;
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://***';
+  }
+}
