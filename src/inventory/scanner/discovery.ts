@@ -1,8 +1,270 @@
+import { LnmtError } from '../../core/errors.js';
+import { netCapabilities } from './capabilities.js';
+import { IcmpPinger } from './methods/icmp-pinger.js';
+import { forgetNeighbours, readArpTable, readIpNeigh, type NeighbourEntry } from './methods/neighbour-table.js';
+import { probeTcp } from './methods/tcp-probe.js';
+import { ReverseDns } from './reverse-dns.js';
+import { RouteTable } from './routes.js';
 import type { ProbeCallbacks, ProbeResult, ScannerConfig } from './scan-types.js';
 
-/** Probes every address; resolves with one result per address. (Engine being written.) */
-export async function discover(ips: readonly string[], _cfg: ScannerConfig, cb: ProbeCallbacks & { signal?: AbortSignal }): Promise<ProbeResult[]> {
-  const out = ips.map((ip) => ({ ip, up: false, method: null, rtt_ms: null, mac: null, hostname: null }));
-  for (const r of out) cb.onResult?.(r);
-  return out;
+export interface DiscoverOptions extends ProbeCallbacks {
+  signal?: AbortSignal;
+  /** Injected for tests; defaults to the real routing table and capabilities. */
+  routes?: RouteTable;
+  capabilities?: { raw: boolean; admin: boolean };
+}
+
+interface Host {
+  ip: string;
+  /** On-link interface (ARP/NDP resolves it), or null when routed. */
+  iface: string | null;
+  firstSent: number;
+  lastSent: number;
+  attempt: number;
+  /** Ports not yet tried, in configured order. */
+  ports: number[];
+  cancels: Set<() => void>;
+  /** A neighbour entry existed before we probed and could not be cleared: it proves nothing. */
+  untrustedNeighbour: boolean;
+}
+
+const TICK_MS = 10;
+const NEIGH_POLL_MS = 20;
+const RTT_WINDOW = 256;
+/** Ports tried at once when a host starts; the rest follow after STAGE2_MS if it is still silent. */
+const FIRST_STAGE_PORTS = 2;
+const STAGE2_MS = 60;
+
+/**
+ * The discovery engine. Every address in `ips` is probed by all enabled methods at once — ICMP echo on one
+ * shared raw socket, TCP connects to the configured ports, and the kernel neighbour table for on-link
+ * addresses — within a sliding window of `concurrency` hosts and `maxSockets` sockets. The first method to
+ * answer marks the host up. The per-host wait adapts to the round-trip times observed so far
+ * (between `minTimeoutMs` and `timeoutMs`), and silent hosts are retried `retries` times.
+ * Resolves with one result per address. `onResult` sees silent addresses as they expire and up hosts at the
+ * end, once their MAC (neighbour table) and hostname (reverse DNS) are filled in.
+ */
+export async function discover(ips: readonly string[], cfg: ScannerConfig, opts: DiscoverOptions = {}): Promise<ProbeResult[]> {
+  const results: ProbeResult[] = [];
+  if (ips.length === 0) return results;
+  const caps = opts.capabilities ?? netCapabilities();
+  const routes = opts.routes ?? new RouteTable();
+  const notice = (m: string) => opts.onNotice?.(m);
+
+  const inflight = new Map<string, Host>();
+  const upByIp = new Map<string, ProbeResult>();
+  const rtts: number[] = [];
+  let window = Math.max(1, cfg.concurrency);
+  let socketBudget = Math.max(1, cfg.maxSockets);
+  let openSockets = 0;
+  let done = 0;
+  let next = 0;
+  let icmpTokens = cfg.packetsPerSecond / 50;
+  let lastRefill = performance.now();
+  const icmpQueue: string[] = [];
+
+  const rdns = cfg.reverseDns ? new ReverseDns({ timeoutMs: cfg.dnsTimeoutMs, servers: cfg.dnsServers }) : null;
+  const rdnsPending: Array<Promise<void>> = [];
+
+  // ---- ICMP -------------------------------------------------------------------------------------------------
+  let pinger: IcmpPinger | null = null;
+  if (cfg.icmp !== 'off') {
+    const opened = caps.raw ? IcmpPinger.open((ip, rtt) => answer(ip, 'icmp', rtt)) : { reason: 'this process has neither root nor CAP_NET_RAW, so it cannot open raw sockets; grant it with: setcap cap_net_raw+ep "$(command -v node)"' };
+    if ('pinger' in opened) pinger = opened.pinger;
+    else if (cfg.icmp === 'on') throw new LnmtError('LNMT_ERR_SCAN', `ICMP echo was required (scanner.icmp: on) but ${opened.reason}`);
+    else notice(`ICMP echo disabled: ${opened.reason}. Using TCP probes${cfg.neighbours ? ' and the neighbour table' : ''}.`);
+  }
+
+  // ---- neighbour table ----------------------------------------------------------------------------------------
+  // Entries cached before the scan may describe a host that has since gone: clear them (CAP_NET_ADMIN) so the
+  // kernel re-resolves, or else do not count them as proof.
+  const preexisting = new Map<string, NeighbourEntry>();
+  if (cfg.neighbours) {
+    for (const e of await readIpNeigh(0)) if (e.mac || e.state.includes('PERMANENT')) preexisting.set(e.ip, e);
+    if (!caps.admin && ips.some((ip) => preexisting.has(ip))) {
+      notice('Neighbour entries cached before this scan cannot be refreshed without CAP_NET_ADMIN; those hosts count as up only if they answer ICMP or TCP.');
+    }
+  }
+
+  function sample(rtt: number): void {
+    rtts.push(rtt);
+    if (rtts.length > RTT_WINDOW) rtts.shift();
+  }
+
+  /** The per-attempt wait: 3 × p95 of the round trips seen so far + 100 ms, within [minTimeoutMs, timeoutMs]. */
+  function currentTimeout(): number {
+    if (rtts.length < 3) return cfg.timeoutMs;
+    const sorted = rtts.slice().sort((a, b) => a - b);
+    const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!;
+    return Math.min(cfg.timeoutMs, Math.max(cfg.minTimeoutMs, 3 * p95 + 100));
+  }
+
+  function release(h: Host): void {
+    inflight.delete(h.ip);
+    for (const c of h.cancels) c();
+    h.cancels.clear();
+    pinger?.forget(h.ip);
+  }
+
+  function answer(ip: string, method: string, rtt: number, mac: string | null = null): void {
+    const h = inflight.get(ip);
+    if (!h) return;
+    sample(rtt);
+    release(h);
+    const r: ProbeResult = { ip, up: true, method, rtt_ms: Math.round(rtt * 1000) / 1000, mac, hostname: null };
+    upByIp.set(ip, r);
+    results.push(r);
+    done++;
+    if (rdns) rdnsPending.push(rdns.lookup(ip).then((name) => void (r.hostname = name)));
+    // Up hosts are reported at the end, once their MAC and hostname are known; silent ones straight away.
+  }
+
+  function giveUp(h: Host): void {
+    release(h);
+    const r: ProbeResult = { ip: h.ip, up: false, method: null, rtt_ms: null, mac: null, hostname: null };
+    results.push(r);
+    done++;
+    opts.onResult?.(r);
+  }
+
+  /** Opens connects for the host's next ports: `limit` more now (the first stage tries two ports). */
+  function startTcp(h: Host, limit = Infinity): void {
+    let opened = 0;
+    while (h.ports.length > 0 && openSockets < socketBudget && inflight.has(h.ip) && opened++ < limit) {
+      const port = h.ports.shift()!;
+      openSockets++;
+      const probe = probeTcp(h.ip, port, cfg.timeoutMs * (cfg.retries + 1));
+      h.cancels.add(probe.cancel);
+      void probe.done.then((r) => {
+        openSockets--;
+        h.cancels.delete(probe.cancel);
+        if (r.outcome === 'open' || r.outcome === 'closed') answer(h.ip, `tcp:${port}`, r.rttMs);
+        else if (r.code === 'EMFILE' || r.code === 'ENFILE' || r.code === 'ENOBUFS' || r.code === 'EADDRNOTAVAIL') {
+          // Out of descriptors or ports: shrink the window and the socket budget, retry this port later.
+          socketBudget = Math.max(16, Math.floor(socketBudget / 2));
+          window = Math.max(16, Math.floor(window / 2));
+          h.ports.unshift(port);
+        }
+      });
+    }
+  }
+
+  async function startHosts(): Promise<void> {
+    const batch: Host[] = [];
+    while (inflight.size < window && next < ips.length) {
+      const ip = ips[next++]!;
+      const h: Host = { ip, iface: routes.onLinkIface(ip), firstSent: 0, lastSent: 0, attempt: 0, ports: [...cfg.tcpPorts], cancels: new Set(), untrustedNeighbour: false };
+      inflight.set(ip, h);
+      batch.push(h);
+    }
+    if (batch.length === 0) return;
+    if (cfg.neighbours) {
+      const stale = batch.map((h) => preexisting.get(h.ip)).filter((e): e is NeighbourEntry => !!e);
+      const removable = stale.filter((e) => !e.state.includes('PERMANENT') && !e.state.includes('NOARP'));
+      if (caps.admin && removable.length > 0) await forgetNeighbours(removable);
+      for (const e of stale) {
+        if (!caps.admin || !removable.includes(e)) inflight.get(e.ip)!.untrustedNeighbour = true;
+      }
+    }
+    const now = performance.now();
+    for (const h of batch) {
+      h.firstSent = h.lastSent = now;
+      if (pinger) icmpQueue.push(h.ip);
+    }
+    pumpIcmp(now); // echo requests first: they are cheap, and one raw socket serves every host
+    for (const h of batch) startTcp(h, FIRST_STAGE_PORTS);
+  }
+
+  function pumpIcmp(now: number): void {
+    if (!pinger) return;
+    icmpTokens = Math.min(cfg.packetsPerSecond / 20, icmpTokens + ((now - lastRefill) / 1000) * cfg.packetsPerSecond);
+    lastRefill = now;
+    while (icmpQueue.length > 0 && icmpTokens >= 1) {
+      const ip = icmpQueue.shift()!;
+      if (!inflight.has(ip)) continue;
+      icmpTokens--;
+      pinger.send(ip);
+    }
+  }
+
+  let lastNeighPoll = 0;
+  async function pollNeighbours(now: number): Promise<void> {
+    if (!cfg.neighbours || now - lastNeighPoll < NEIGH_POLL_MS) return;
+    let v4 = false;
+    let v6 = false;
+    for (const h of inflight.values()) {
+      if (h.ip.includes(':')) v6 = true;
+      else if (h.iface) v4 = true;
+    }
+    if (!v4 && !v6) return;
+    lastNeighPoll = now;
+    const entries = [...(v4 ? await readArpTable() : []), ...(v6 ? await readIpNeigh(6) : [])];
+    const t = performance.now();
+    for (const e of entries) {
+      const h = e.mac ? inflight.get(e.ip) : undefined;
+      if (h && !h.untrustedNeighbour) answer(e.ip, e.ip.includes(':') ? 'ndp' : 'arp', t - h.firstSent, e.mac);
+    }
+  }
+
+  async function retryOrExpire(now: number): Promise<void> {
+    const timeout = currentTimeout();
+    const retry: Host[] = [];
+    for (const h of [...inflight.values()]) {
+      if (h.firstSent === 0 || now - h.lastSent < timeout) continue;
+      if (h.attempt < cfg.retries) {
+        h.attempt++;
+        h.lastSent = now;
+        retry.push(h);
+      } else giveUp(h);
+    }
+    if (retry.length === 0) return;
+    // A fresh ARP/NDP request for on-link hosts that have not answered (the kernel would wait a second).
+    if (caps.admin && cfg.neighbours) await forgetNeighbours(retry.filter((h) => h.iface).map((h) => ({ ip: h.ip, iface: h.iface! })));
+    for (const h of retry) {
+      if (pinger) icmpQueue.push(h.ip);
+      startTcp(h);
+    }
+  }
+
+  let lastProgress = 0;
+  function progress(force = false): void {
+    const now = performance.now();
+    if (!force && now - lastProgress < 100) return;
+    lastProgress = now;
+    opts.onProgress?.({ done, total: ips.length, up: upByIp.size });
+  }
+
+  try {
+    while ((next < ips.length || inflight.size > 0) && !opts.signal?.aborted) {
+      await startHosts();
+      const now = performance.now();
+      pumpIcmp(now);
+      // Hosts still silent after a short while get the rest of their ports.
+      const stage2 = Math.min(STAGE2_MS, currentTimeout() / 3);
+      for (const h of inflight.values()) if (h.ports.length > 0 && now - h.firstSent >= stage2) startTcp(h);
+      await pollNeighbours(now);
+      await retryOrExpire(performance.now());
+      progress();
+      if (inflight.size > 0 || next < ips.length) await new Promise((r) => setTimeout(r, TICK_MS));
+    }
+  } finally {
+    for (const h of [...inflight.values()]) release(h);
+    pinger?.close();
+  }
+
+  // MACs of every up host on a local segment, from the table the probes just refreshed.
+  const needMac = [...upByIp.values()].filter((r) => !r.mac);
+  if (needMac.length > 0 && cfg.neighbours !== false) {
+    const table = new Map<string, string>();
+    const wantV6 = needMac.some((r) => r.ip.includes(':'));
+    for (const e of [...(await readArpTable()), ...(wantV6 ? await readIpNeigh(6) : [])]) if (e.mac) table.set(e.ip, e.mac);
+    for (const r of needMac) r.mac = table.get(r.ip) ?? null;
+  }
+  if (rdnsPending.length > 0) {
+    await Promise.race([Promise.allSettled(rdnsPending), new Promise((r) => setTimeout(r, cfg.dnsTimeoutMs + 100))]);
+    rdns?.cancel();
+  }
+  for (const r of upByIp.values()) opts.onResult?.(r);
+  progress(true);
+  return results;
 }

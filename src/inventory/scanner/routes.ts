@@ -1,0 +1,63 @@
+import { readFileSync } from 'node:fs';
+import { ipv4ToInt } from '../../core/ip.js';
+
+/** An IPv4 route from /proc/net/route. */
+interface Route {
+  iface: string;
+  dest: number;
+  mask: number;
+  gateway: number;
+  prefix: number;
+}
+
+function le32(hex: string): number {
+  // /proc/net/route prints addresses as little-endian hex.
+  const n = parseInt(hex, 16);
+  return (((n & 0xff) << 24) | ((n & 0xff00) << 8) | ((n >>> 8) & 0xff00) | (n >>> 24)) >>> 0;
+}
+
+export function readIpv4Routes(text?: string): Route[] {
+  let body = text;
+  if (body === undefined) {
+    try {
+      body = readFileSync('/proc/net/route', 'utf8');
+    } catch {
+      return [];
+    }
+  }
+  const out: Route[] = [];
+  for (const line of body.split('\n').slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) continue;
+    const mask = le32(f[7]!);
+    out.push({ iface: f[0]!, dest: le32(f[1]!), gateway: le32(f[2]!), mask, prefix: popcount(mask) });
+  }
+  return out.sort((a, b) => b.prefix - a.prefix);
+}
+
+function popcount(n: number): number {
+  let c = 0;
+  for (let x = n >>> 0; x; x >>>= 1) c += x & 1;
+  return c;
+}
+
+/**
+ * Tells which IPv4 addresses are on a directly attached segment (route without a gateway): for those the
+ * kernel resolves MACs with ARP, so the neighbour table proves liveness even when the host drops all IP.
+ */
+export class RouteTable {
+  private readonly routes: Route[];
+  constructor(routes = readIpv4Routes()) {
+    this.routes = routes;
+  }
+
+  /** Interface of the on-link route for `ip`, or null when the address is routed via a gateway (or unknown). */
+  onLinkIface(ip: string): string | null {
+    if (ip.includes(':')) return null;
+    const n = ipv4ToInt(ip);
+    for (const r of this.routes) {
+      if (((n & r.mask) >>> 0) === ((r.dest & r.mask) >>> 0)) return r.gateway === 0 && r.iface !== 'lo' ? r.iface : null;
+    }
+    return null;
+  }
+}
