@@ -60,6 +60,7 @@ export class DeviceTracker {
   private readonly byIp = new Map<string, IndexEntry>();
   private readonly writer: BatchWriter<{ obs: HostObservation; outcome: RecordOutcome }>;
   private loaded = false;
+  private gen = 0;
 
   constructor(private readonly deps: DeviceTrackerDeps) {
     this.writer = new BatchWriter({
@@ -83,6 +84,14 @@ export class DeviceTracker {
 
   get writeQueueDepth(): number {
     return this.writer.depth;
+  }
+
+  /**
+   * Bumped after every committed write made through this tracker (observations, add, patch, remove), so readers
+   * (the API's response cache) can tell cheaply whether the device tables may have changed.
+   */
+  get generation(): number {
+    return this.gen;
   }
 
   /** The status cache: the last answer for an address if it is younger than `ttlMs`. */
@@ -198,6 +207,7 @@ export class DeviceTracker {
       await this.init().catch(() => {});
       throw new LnmtError('LNMT_ERR_STORE', 'writing device observations failed', { cause: err });
     });
+    this.gen++;
     if (events.length > 0) await this.deps.bus.publish(events);
   }
 
@@ -223,6 +233,7 @@ export class DeviceTracker {
       ip, mac: macInfo?.mac ?? null, vendor: macInfo?.vendor ?? null, mac_private: macInfo?.private ? 1 : 0,
       hostname: input.hostname ?? null, name: input.name ?? null, notes: input.notes ?? null, source: 'manual', status: 'unknown',
     }, undefined, now);
+    this.gen++;
     this.byIp.set(row.ip, indexOf(row));
     return row;
   }
@@ -264,6 +275,7 @@ export class DeviceTracker {
     if (input.notes !== undefined) patch.notes = input.notes;
     if (Object.keys(patch).length === 0) return row;
     const updated = (await this.deps.devices.update(id, patch))!;
+    this.gen++;
     this.byIp.delete(row.ip);
     this.byIp.set(updated.ip, indexOf(updated));
     if (changes.length > 0) await this.deps.bus.publish([makeEvent('device.changed', { device: refOf(updated), changes, scan_id: null }, { sensor: this.deps.sensor }) as AnyEvent]);
@@ -275,6 +287,7 @@ export class DeviceTracker {
     await this.writer.flush();
     const row = await this.deps.devices.delete(id);
     if (!row) throw new LnmtError('LNMT_ERR_NOT_FOUND', `no device with id ${id}`);
+    this.gen++;
     this.byIp.delete(row.ip);
     await this.deps.bus.publish([makeEvent('device.removed', { device: refOf(row) }, { sensor: this.deps.sensor }) as AnyEvent]);
     return row;

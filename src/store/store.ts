@@ -11,6 +11,11 @@ export interface Store {
   readonly location: string;
   /** Bytes on disk (SQLite: db + WAL; PostgreSQL: pg_database_size). */
   sizeBytes(): Promise<number>;
+  /**
+   * SQLite only: `PRAGMA data_version`, which changes when another connection (another process, e.g. a CLI
+   * command) commits. Writes through this store's own connection do not change it. Costs microseconds.
+   */
+  dataVersion?(): number;
   /** Cheap liveness probe (`SELECT 1`), used by /api/health. */
   ping(): Promise<number>;
   close(): Promise<void>;

@@ -81,13 +81,15 @@ export class DeviceRepo {
   }
 
   async list(q: DeviceListQuery): Promise<{ items: DeviceRow[]; total: number }> {
+    const [items, total] = await Promise.all([this.page(q), this.count(q)]);
+    return { items, total };
+  }
+
+  /** One page of `list` without the total (callers that cache totals, like the API, count separately). */
+  page(q: DeviceListQuery): Promise<DeviceRow[]> {
     const sortCol = q.sort === 'ip' || !q.sort ? 'ip_key' : q.sort;
     const dir = q.order ?? 'asc';
-    const [items, total] = await Promise.all([
-      this.filtered(this.db, q).selectAll().orderBy(sortCol, dir).orderBy('ip_key', dir).limit(q.limit).offset(q.offset).execute(),
-      this.count(q),
-    ]);
-    return { items, total };
+    return this.filtered(this.db, q).selectAll().orderBy(sortCol, dir).orderBy('ip_key', dir).limit(q.limit).offset(q.offset).execute();
   }
 
   async count(f: DeviceFilter = {}): Promise<number> {

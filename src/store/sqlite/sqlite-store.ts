@@ -46,6 +46,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   await migrateToLatest(db, 'sqlite');
   await sql`PRAGMA optimize = 0x10002`.execute(db);
+  const dataVersion = raw.prepare('PRAGMA data_version').pluck();
 
   return {
     dialect: 'sqlite',
@@ -61,6 +62,9 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
         }
       }
       return total;
+    },
+    dataVersion() {
+      return dataVersion.get() as number;
     },
     async ping() {
       const t = performance.now();
