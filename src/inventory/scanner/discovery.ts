@@ -261,7 +261,9 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
     for (const r of needMac) r.mac = table.get(r.ip) ?? null;
   }
   if (rdnsPending.length > 0) {
-    await Promise.race([Promise.allSettled(rdnsPending), new Promise((r) => setTimeout(r, cfg.dnsTimeoutMs + 100))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled(rdnsPending), new Promise((r) => (timer = setTimeout(r, cfg.dnsTimeoutMs + 100)))]);
+    clearTimeout(timer);
     rdns?.cancel();
   }
   for (const r of upByIp.values()) opts.onResult?.(r);
