@@ -4,12 +4,12 @@ import ipaddr from 'ipaddr.js';
 export function normalizeIp(ip: string): string | null {
   if (!ipaddr.isValid(ip)) return null;
   let a = ipaddr.parse(ip);
+  // ipaddr.js accepts legacy forms like "10.1" and reads a leading zero as octal ("010.0.0.1" is 8.0.0.1, the
+  // netmask CVE-2021-28918 trap); only the plain dotted quad without leading zeros is accepted here. The check
+  // is on the input as typed, before an IPv4-mapped IPv6 address is turned into its IPv4 form.
+  if (a.kind() === 'ipv4' && !/^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(ip)) return null;
   if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) a = (a as ipaddr.IPv6).toIPv4Address();
-  if (a.kind() === 'ipv4') {
-    // ipaddr.js accepts legacy forms like "10.1" or octal; only the plain dotted quad is accepted here.
-    if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return null;
-    return a.toString();
-  }
+  if (a.kind() === 'ipv4') return a.toString();
   return (a as ipaddr.IPv6).toRFC5952String();
 }
 

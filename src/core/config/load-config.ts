@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Settings } from 'typebox/system';
 import Value from 'typebox/value';
 import { parseDocument } from 'yaml';
 import { LnmtError, type ErrorDetail } from '../errors.js';
@@ -95,7 +96,17 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
 
 function validate(value: Record<string, unknown>, sources: Record<string, string>): ErrorDetail[] {
   const out = new Map<string, ErrorDetail>();
-  for (const err of Value.Errors(ConfigSchema, value)) {
+  // TypeBox stops collecting at `maxErrors` (8 by default), and one bad enum value alone yields 8 (one per
+  // literal plus the anyOf): every other problem would be hidden. Raised for this one synchronous call.
+  const maxErrors = Settings.Get().maxErrors;
+  Settings.Set({ maxErrors: 10_000 });
+  let errors: unknown[];
+  try {
+    errors = [...Value.Errors(ConfigSchema, value)];
+  } finally {
+    Settings.Set({ maxErrors });
+  }
+  for (const err of errors) {
     const e = err as { instancePath: string; keyword: string; params: Record<string, any> };
     const path = e.instancePath.split('/').filter(Boolean);
     if (e.keyword === 'additionalProperties') {
@@ -115,7 +126,10 @@ function validate(value: Record<string, unknown>, sources: Record<string, string
     const key = path.join('.');
     if (out.has(key)) continue;
     const schema = schemaAt(SCHEMA, path);
-    out.set(key, { where: withSource(key, sources), value: getPath(value, path), message: 'invalid value', allowed: describeAllowed(schema) });
+    const given = getPath(value, path);
+    // Errors name the value given, but never a secret's (ErrorDetail.value is "already masked if secret").
+    const shown = SECRET_KEYS.includes(key) && typeof given === 'string' ? maskUrlPassword(given) : given;
+    out.set(key, { where: withSource(key, sources), value: shown, message: 'invalid value', allowed: describeAllowed(schema) });
   }
   return [...out.values()];
 }
