@@ -78,6 +78,11 @@ export const ConfigSchema = Type.Object(
         concurrency: Type.Integer({ minimum: 1, maximum: 4096 }),
         /** Open TCP probe sockets at once (the per-process file limit here is 20,000). */
         maxSockets: Type.Integer({ minimum: 1, maximum: 16000 }),
+        /**
+         * On-link hosts probed at once. Each holds an unresolved neighbour entry until it answers or expires;
+         * Linux keeps up to gc_thresh3 (1,024) entries, gVisor's netstack only 128 unresolved ones.
+         */
+        maxPendingNeighbours: Type.Integer({ minimum: 1, maximum: 4096 }),
         /** ICMP echo requests per second. */
         packetsPerSecond: Type.Integer({ minimum: 1, maximum: 1000000 }),
         /** Results younger than this answer repeated scans without probing again (0 disables). */

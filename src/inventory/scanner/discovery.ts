@@ -29,7 +29,7 @@ interface Host {
 }
 
 const TICK_MS = 10;
-const NEIGH_POLL_MS = 20;
+const NEIGH_POLL_MS = 10;
 const RTT_WINDOW = 256;
 /** Ports tried at once when a host starts; the rest follow after STAGE2_MS if it is still silent. */
 const FIRST_STAGE_PORTS = 2;
@@ -86,21 +86,30 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
     }
   }
 
+  let answered = 0;
   function sample(rtt: number): void {
+    answered++;
     rtts.push(rtt);
     if (rtts.length > RTT_WINDOW) rtts.shift();
   }
 
-  /** The per-attempt wait: 3 × p95 of the round trips seen so far + 100 ms, within [minTimeoutMs, timeoutMs]. */
+  /**
+   * The per-attempt wait: 2 × p95 of the round trips seen so far + 20 ms, within [minTimeoutMs, timeoutMs];
+   * `timeoutMs` until three answers came in. A slow responder (a sleeping Wi-Fi client) gets the retry.
+   */
+  let timeoutCache = { at: -1, value: cfg.timeoutMs };
   function currentTimeout(): number {
     if (rtts.length < 3) return cfg.timeoutMs;
+    if (timeoutCache.at === answered) return timeoutCache.value;
     const sorted = rtts.slice().sort((a, b) => a - b);
     const p95 = sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]!;
-    return Math.min(cfg.timeoutMs, Math.max(cfg.minTimeoutMs, 3 * p95 + 100));
+    timeoutCache = { at: answered, value: Math.min(cfg.timeoutMs, Math.max(cfg.minTimeoutMs, 2 * p95 + 20)) };
+    return timeoutCache.value;
   }
 
   function release(h: Host): void {
-    inflight.delete(h.ip);
+    if (!inflight.delete(h.ip)) return;
+    if (h.iface) pendingOnLink--;
     for (const c of h.cancels) c();
     h.cancels.clear();
     pinger?.forget(h.ip);
@@ -149,11 +158,15 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
     }
   }
 
+  let pendingOnLink = 0; // on-link hosts in flight: each holds an unresolved neighbour entry
   async function startHosts(): Promise<void> {
     const batch: Host[] = [];
     while (inflight.size < window && next < ips.length) {
+      const iface = routes.onLinkIface(ips[next]!);
+      if (iface && cfg.neighbours && pendingOnLink >= cfg.maxPendingNeighbours) break;
       const ip = ips[next++]!;
-      const h: Host = { ip, iface: routes.onLinkIface(ip), firstSent: 0, lastSent: 0, attempt: 0, ports: [...cfg.tcpPorts], cancels: new Set(), untrustedNeighbour: false };
+      const h: Host = { ip, iface, firstSent: 0, lastSent: 0, attempt: 0, ports: [...cfg.tcpPorts], cancels: new Set(), untrustedNeighbour: false };
+      if (iface) pendingOnLink++;
       inflight.set(ip, h);
       batch.push(h);
     }
@@ -172,7 +185,16 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
       if (pinger) icmpQueue.push(h.ip);
     }
     pumpIcmp(now); // echo requests first: they are cheap, and one raw socket serves every host
-    for (const h of batch) startTcp(h, FIRST_STAGE_PORTS);
+    for (const h of batch) if (!arpDecides(h)) startTcp(h, FIRST_STAGE_PORTS);
+  }
+
+  /**
+   * On a local segment every IP packet needs ARP/NDP first, so when we can trust the neighbour table a host
+   * that never resolves cannot answer TCP either: connects would only cost sockets. Such hosts get ICMP (cheap,
+   * names the method) and the table decides.
+   */
+  function arpDecides(h: Host): boolean {
+    return cfg.neighbours && h.iface !== null && !h.untrustedNeighbour;
   }
 
   function pumpIcmp(now: number): void {
@@ -209,20 +231,29 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
   async function retryOrExpire(now: number): Promise<void> {
     const timeout = currentTimeout();
     const retry: Host[] = [];
+    const expired: Host[] = [];
     for (const h of [...inflight.values()]) {
       if (h.firstSent === 0 || now - h.lastSent < timeout) continue;
       if (h.attempt < cfg.retries) {
         h.attempt++;
         h.lastSent = now;
         retry.push(h);
-      } else giveUp(h);
+      } else {
+        giveUp(h);
+        expired.push(h);
+      }
+    }
+    // Unresolved entries are dropped, which frees the kernel's slots for the next hosts and, for retries, makes
+    // it send a fresh ARP/NDP request now (it would otherwise wait a second between its own attempts).
+    const onLink = (hs: Host[]) => hs.filter((h) => h.iface).map((h) => ({ ip: h.ip, iface: h.iface! }));
+    if (caps.admin && cfg.neighbours) {
+      if (expired.length > 0) void forgetNeighbours(onLink(expired)); // nothing waits on these
+      if (retry.length > 0) await forgetNeighbours(onLink(retry));
     }
     if (retry.length === 0) return;
-    // A fresh ARP/NDP request for on-link hosts that have not answered (the kernel would wait a second).
-    if (caps.admin && cfg.neighbours) await forgetNeighbours(retry.filter((h) => h.iface).map((h) => ({ ip: h.ip, iface: h.iface! })));
     for (const h of retry) {
       if (pinger) icmpQueue.push(h.ip);
-      startTcp(h);
+      if (!arpDecides(h)) startTcp(h);
     }
   }
 
@@ -241,7 +272,7 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
       pumpIcmp(now);
       // Hosts still silent after a short while get the rest of their ports.
       const stage2 = Math.min(STAGE2_MS, currentTimeout() / 3);
-      for (const h of inflight.values()) if (h.ports.length > 0 && now - h.firstSent >= stage2) startTcp(h);
+      for (const h of inflight.values()) if (h.ports.length > 0 && now - h.firstSent >= stage2 && !arpDecides(h)) startTcp(h);
       await pollNeighbours(now);
       await retryOrExpire(performance.now());
       progress();
