@@ -30,6 +30,7 @@ export interface EventPayloads {
     changes: Array<{ field: 'ip' | 'mac' | 'hostname' | 'vendor'; from: string | null; to: string | null }>;
     scan_id: string | null;
   };
+  'device.added': { device: DeviceRef; by: 'api' | 'cli' | 'config' };
   'device.removed': { device: DeviceRef };
   'scan.started': { scan_id: string; targets: string[]; addresses: number; methods: string[] };
   'scan.finished': {
@@ -50,6 +51,7 @@ export const EVENT_CATALOGUE: { readonly [T in EventType]: { description: string
   'device.discovered': { description: 'A device answered for the first time (new IP in the inventory).', severity: 'notice' },
   'device.state_changed': { description: 'A device went online or offline; carries the previous and current state.', severity: 'notice' },
   'device.changed': { description: 'A known device changed IP, MAC, hostname or vendor; carries each change.', severity: 'notice' },
+  'device.added': { description: 'A user added a device to the inventory by hand (it has not answered a probe yet).', severity: 'info' },
   'device.removed': { description: 'A device was removed from the inventory by a user.', severity: 'info' },
   'scan.started': { description: 'A discovery scan started; carries targets, address count and methods.', severity: 'info' },
   'scan.finished': { description: 'A discovery scan ended (finished, failed or cancelled) with its counts.', severity: 'info' },

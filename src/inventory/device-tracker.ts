@@ -217,7 +217,7 @@ export class DeviceTracker {
   }
 
   /** Manual add (API/CLI). Rejects duplicates and bad fields with the field named. */
-  async add(input: { ip: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where = 'body'): Promise<DeviceRow> {
+  async add(input: { ip: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where = 'body', by: 'api' | 'cli' | 'config' = where === 'body' ? 'api' : 'cli'): Promise<DeviceRow> {
     await this.init();
     const ip = normalizeIp(input.ip);
     if (!ip) throw new LnmtError('LNMT_ERR_VALIDATION', `"${input.ip}" is not an IP address`, { details: [{ where: `${where}.ip`, value: input.ip, message: 'not an IP address', allowed: 'an IPv4 or IPv6 address' }] });
@@ -235,6 +235,7 @@ export class DeviceTracker {
     }, undefined, now);
     this.gen++;
     this.byIp.set(row.ip, indexOf(row));
+    await this.deps.bus.publish([makeEvent('device.added', { device: refOf(row), by }, { sensor: this.deps.sensor }) as AnyEvent]);
     return row;
   }
 
