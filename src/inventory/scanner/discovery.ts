@@ -2,6 +2,7 @@ import { LnmtError } from '../../core/errors.js';
 import { netCapabilities } from './capabilities.js';
 import { IcmpPinger } from './methods/icmp-pinger.js';
 import { forgetNeighbours, readArpTable, readIpNeigh, type NeighbourEntry } from './methods/neighbour-table.js';
+import { NeighbourTrigger } from './methods/neighbour-trigger.js';
 import { probeTcp } from './methods/tcp-probe.js';
 import { ReverseDns } from './reverse-dns.js';
 import { RouteTable } from './routes.js';
@@ -78,6 +79,7 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
   // ---- neighbour table ----------------------------------------------------------------------------------------
   // Entries cached before the scan may describe a host that has since gone: clear them (CAP_NET_ADMIN) so the
   // kernel re-resolves, or else do not count them as proof.
+  const trigger = new NeighbourTrigger();
   const preexisting = new Map<string, NeighbourEntry>();
   if (cfg.neighbours) {
     for (const e of await readIpNeigh(0)) if (e.mac || e.state.includes('PERMANENT')) preexisting.set(e.ip, e);
@@ -185,7 +187,10 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
       if (pinger) icmpQueue.push(h.ip);
     }
     pumpIcmp(now); // echo requests first: they are cheap, and one raw socket serves every host
-    for (const h of batch) if (!arpDecides(h)) startTcp(h, FIRST_STAGE_PORTS);
+    for (const h of batch) {
+      if (!arpDecides(h)) startTcp(h, FIRST_STAGE_PORTS);
+      else if (!pinger) trigger.send(h.ip);
+    }
   }
 
   /**
@@ -254,6 +259,7 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
     for (const h of retry) {
       if (pinger) icmpQueue.push(h.ip);
       if (!arpDecides(h)) startTcp(h);
+      else if (!pinger) trigger.send(h.ip);
     }
   }
 
@@ -281,6 +287,7 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
   } finally {
     for (const h of [...inflight.values()]) release(h);
     pinger?.close();
+    trigger.close();
   }
 
   // MACs of every up host on a local segment, from the table the probes just refreshed.

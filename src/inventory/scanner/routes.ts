@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { ipv4ToInt } from '../../core/ip.js';
 
 /** An IPv4 route from /proc/net/route. */
@@ -47,17 +48,26 @@ function popcount(n: number): number {
  */
 export class RouteTable {
   private readonly routes: Route[];
-  constructor(routes = readIpv4Routes()) {
+  private readonly local: Set<string>;
+  constructor(routes = readIpv4Routes(), localAddresses = ownAddresses()) {
     this.routes = routes;
+    this.local = new Set(localAddresses);
   }
 
-  /** Interface of the on-link route for `ip`, or null when the address is routed via a gateway (or unknown). */
+  /**
+   * Interface of the on-link route for `ip`, or null when the address is routed via a gateway, unknown, or one
+   * of this machine's own addresses (those never appear in the neighbour table).
+   */
   onLinkIface(ip: string): string | null {
-    if (ip.includes(':')) return null;
+    if (ip.includes(':') || this.local.has(ip)) return null;
     const n = ipv4ToInt(ip);
     for (const r of this.routes) {
       if (((n & r.mask) >>> 0) === ((r.dest & r.mask) >>> 0)) return r.gateway === 0 && r.iface !== 'lo' ? r.iface : null;
     }
     return null;
   }
+}
+
+function ownAddresses(): string[] {
+  return Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((a) => a.address));
 }
