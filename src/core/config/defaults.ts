@@ -28,7 +28,7 @@ export function defaultConfig(): LnmtConfig {
       dnsServers: [],
       dnsTimeoutMs: 1000,
       timeoutMs: 1500,
-      minTimeoutMs: 100,
+      minTimeoutMs: 75,
       retries: 1,
       concurrency: 256,
       maxSockets: 2048,

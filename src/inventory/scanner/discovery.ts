@@ -82,7 +82,9 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
   const trigger = new NeighbourTrigger();
   const preexisting = new Map<string, NeighbourEntry>();
   if (cfg.neighbours) {
-    for (const e of await readIpNeigh(0)) if (e.mac || e.state.includes('PERMANENT')) preexisting.set(e.ip, e);
+    // /proc/net/arp costs no process spawn; `ip neigh` only when there are IPv6 targets.
+    const v6Targets = ips.some((ip) => ip.includes(':'));
+    for (const e of [...(await readArpTable()), ...(v6Targets ? await readIpNeigh(6) : [])]) if (e.mac || e.state.includes('PERMANENT')) preexisting.set(e.ip, e);
     if (!caps.admin && ips.some((ip) => preexisting.has(ip))) {
       notice('Neighbour entries cached before this scan cannot be refreshed without CAP_NET_ADMIN; those hosts count as up only if they answer ICMP or TCP.');
     }

@@ -32,8 +32,9 @@ export function parseProcArp(text: string): NeighbourEntry[] {
     if (f.length < 6) continue;
     const flags = parseInt(f[2]!, 16);
     const complete = (flags & 0x2) !== 0; // ATF_COM
+    const permanent = (flags & 0x4) !== 0; // ATF_PERM
     const mac = complete ? normalizeMac(f[3]!) : null;
-    out.push({ ip: f[0]!, iface: f[5]!, mac: mac && mac !== '00:00:00:00:00:00' ? mac : null, state: complete ? 'COMPLETE' : 'INCOMPLETE' });
+    out.push({ ip: f[0]!, iface: f[5]!, mac: mac && mac !== '00:00:00:00:00:00' ? mac : null, state: permanent ? 'PERMANENT' : complete ? 'COMPLETE' : 'INCOMPLETE' });
   }
   return out;
 }
