@@ -28,6 +28,27 @@ export interface BuildAppOptions {
   tokenTtlMs?: number;
 }
 
+/**
+ * The device data version the list cache watches: the tracker's generation (every write made in this process,
+ * exact) and SQLite's `data_version` (commits by other processes, e.g. `lnmt devices add` run against the same
+ * file), the latter read at most every 100 ms — so another process's write shows within 100 ms.
+ */
+function deviceDataVersion(ctx: AppContext): () => string {
+  const external = ctx.store.dataVersion?.bind(ctx.store);
+  let dv = external?.() ?? 0;
+  let checked = Date.now();
+  return () => {
+    if (external) {
+      const now = Date.now();
+      if (now - checked >= 100) {
+        dv = external();
+        checked = now;
+      }
+    }
+    return `${ctx.tracker.generation}:${dv}`;
+  };
+}
+
 /** Same path from src/api and dist/api. */
 const VERSION = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -48,11 +69,12 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   app.setValidatorCompiler(validatorCompiler);
 
   await ctx.tracker.init();
+  const dataVersion = deviceDataVersion(ctx);
   const cache =
     opts.responseCache === false
       ? null
       : new ResponseCache({
-          version: () => `${ctx.tracker.generation}:${ctx.store.dataVersion?.() ?? 0}`,
+          version: dataVersion,
           // PostgreSQL may be written by other hubs, which no local counter sees: bound staleness to 1 s.
           ttlMs: ctx.store.dataVersion ? 0 : 1000,
           compressThreshold: ctx.config.api.compressThreshold,
@@ -67,7 +89,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   await app.register(auditLogPlugin);
 
   await app.register(healthRoutes, { ctx, version: VERSION });
-  await app.register(deviceRoutes, { ctx, cache });
+  await app.register(deviceRoutes, { ctx, cache, dataVersion });
   await app.register(scanRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.ready();

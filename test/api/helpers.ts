@@ -19,12 +19,18 @@ export interface TestApi {
   close(): Promise<void>;
 }
 
-/** A fresh SQLite data dir (mkdtemp), a context and an app; env overrides are LNMT_* settings. */
-export async function makeApi(env: Record<string, string> = {}, opts: BuildAppOptions = {}): Promise<TestApi> {
+/** A fresh SQLite data dir (mkdtemp) and a context on it; env overrides are LNMT_* settings. */
+export async function makeContext(env: Record<string, string> = {}): Promise<{ dir: string; ctx: AppContext }> {
   const dir = mkdtempSync(join(tmpdir(), 'lnmt-api-test-'));
   // cwd: dir, so a ./lnmt.yaml in the repository never leaks into the test config.
   const { config } = loadConfig({ env: { LNMT_DATA_DIR: dir, LNMT_LOG__LEVEL: 'silent', ...env }, cwd: dir });
   const ctx = await createContext(config, { logger: silentLogger(), persistEvents: false });
+  return { dir, ctx };
+}
+
+/** makeContext plus an app (inject only) and two tokens. */
+export async function makeApi(env: Record<string, string> = {}, opts: BuildAppOptions = {}): Promise<TestApi> {
+  const { dir, ctx } = await makeContext(env);
   const app = await buildApp(ctx, opts);
   const admin = (await ctx.repos.tokens.create('test-admin', 'admin')).secret;
   const viewer = (await ctx.repos.tokens.create('test-viewer', 'viewer')).secret;
@@ -74,4 +80,27 @@ export async function seed(ctx: AppContext, n: number): Promise<void> {
   const obs = observations(n);
   await ctx.tracker.observe(obs);
   await ctx.tracker.observe(obs.filter((_, i) => i % 3 === 0).map((o) => ({ ...o, up: false, time: o.time + 3_600_000 })));
+}
+
+/** A TCP port nothing listens on (bound, then released): probing it gets a RST, which proves the host is up. */
+export async function closedPort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
 }

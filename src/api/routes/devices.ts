@@ -25,6 +25,8 @@ export interface DeviceRoutesOptions {
   ctx: AppContext;
   /** Serialised list pages, invalidated by the device data version; null disables caching. */
   cache: ResponseCache | null;
+  /** The device data version (changes whenever device rows may have changed). */
+  dataVersion: () => string;
 }
 
 const tags = ['devices'];
@@ -33,14 +35,14 @@ const tags = ['devices'];
  * `/api/devices`: list (pagination, filters, sort), show (with status history), add, edit, remove. Every write
  * goes through the DeviceTracker, so it emits its event and bumps the data version the list cache watches.
  */
-export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = async (app, { ctx, cache }) => {
+export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = async (app, { ctx, cache, dataVersion }) => {
   const repo = ctx.repos.devices;
   const tracker = ctx.tracker;
   // Totals per filter, valid for one data version: a page request then costs one indexed range read, and
   // `count(*)` (up to milliseconds with a text filter) runs once per filter per change.
   const totals = new Map<string, number>();
   let totalsVersion = '';
-  const version = cache ? () => cache.currentVersion() : () => `${tracker.generation}:${ctx.store.dataVersion?.() ?? 0}`;
+  const version = cache ? () => cache.currentVersion() : dataVersion;
 
   app.get(
     '/api/devices',
