@@ -44,24 +44,29 @@ export const authPlugin = globalPlugin<AuthPluginOptions>('lnmt-auth', async (ap
   app.decorateRequest('badToken', false);
   app.addHook('onClose', () => auth.close());
 
-  app.addHook('onRequest', async (req: FastifyRequest) => {
+  // Callback style: a cached token resolves synchronously, without a promise per request.
+  app.addHook('onRequest', (req: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
     const header = req.headers.authorization;
-    if (header === undefined) return;
+    if (header === undefined) return done();
     const secret = bearer(header);
     if (secret === null) {
       req.badToken = true;
-      return;
+      return done();
     }
-    let p = auth.authenticate(secret);
-    if (p instanceof Promise) {
-      try {
-        p = await p;
-      } catch (cause) {
-        throw new LnmtError('LNMT_ERR_STORE', 'cannot check the API token: the store is not answering', { cause });
-      }
+    const p = auth.authenticate(secret);
+    if (!(p instanceof Promise)) {
+      req.principal = p;
+      req.badToken = p === null;
+      return done();
     }
-    req.principal = p;
-    req.badToken = p === null;
+    p.then(
+      (principal) => {
+        req.principal = principal;
+        req.badToken = principal === null;
+        done();
+      },
+      (cause: unknown) => done(new LnmtError('LNMT_ERR_STORE', 'cannot check the API token: the store is not answering', { cause })),
+    );
   });
 
   app.addHook('preParsing', (req: FastifyRequest, reply: FastifyReply, payload, done) => {

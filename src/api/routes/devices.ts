@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app/context.js';
 import { LnmtError } from '../../core/errors.js';
 import { cidrKeyRange } from '../../core/ip.js';
-import type { DeviceFilter, DeviceListQuery } from '../../store/repositories/device-repo.js';
+import type { DeviceListQuery } from '../../store/repositories/device-repo.js';
 import { deviceJson, historyJson } from '../device-view.js';
 import type { ResponseCache } from '../response-cache.js';
 import { ErrorSchema, inputErrors } from '../schemas/common.js';
@@ -184,6 +184,5 @@ function normalize(q: DeviceListQueryT): DeviceListQuery & Required<Pick<DeviceL
       });
     }
   }
-  const filter: DeviceFilter = { status: q.status, vendor: q.vendor, subnet: q.subnet, q: q.q };
-  return { ...filter, limit: q.limit ?? DEFAULT_LIMIT, offset: q.offset ?? 0, sort: q.sort ?? 'ip', order: q.order ?? 'asc' };
+  return { status: q.status, vendor: q.vendor, subnet: q.subnet, q: q.q, limit: q.limit ?? DEFAULT_LIMIT, offset: q.offset ?? 0, sort: q.sort ?? 'ip', order: q.order ?? 'asc' };
 }
