@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../core/bus/event-bus.js';
 import { LnmtError } from '../core/errors.js';
 import { makeEvent, type AnyEvent, type DeviceRef, type DeviceStatus, type EventPayloads } from '../core/events.js';
-import { normalizeIp } from '../core/ip.js';
+import { ipVersion, normalizeIp } from '../core/ip.js';
 import { BatchWriter } from '../store/batch-writer.js';
 import type { DevicePatch, DeviceRepo, StatusUpdate } from '../store/repositories/device-repo.js';
 import type { DeviceRow } from '../store/schema.js';
@@ -130,9 +130,11 @@ export class DeviceTracker {
         const macInfo = mac ? lookupMac(mac) : null;
         let cur = this.byIp.get(obs.ip);
         if (!cur && obs.up && mac) {
-          // Same MAC at a new address while its old address is silent: the device moved (DHCP renumbering).
-          const moved = this.findByMac(mac);
-          if (moved && !upIps.has(moved.ip)) {
+          // Same MAC at a new address of the same family while its old address is silent (offline, or not
+          // answering in this batch): the device moved (DHCP renumbering). A dual-stack host's IPv4 and IPv6
+          // addresses share a MAC and stay two devices.
+          const moved = this.findByMac(mac, ipVersion(obs.ip));
+          if (moved && moved.status !== 'online' && !upIps.has(moved.ip)) {
             const from = moved.ip;
             await this.deps.devices.update(moved.id, { ip: obs.ip }, trx, obs.time);
             this.byIp.delete(from);
@@ -211,8 +213,8 @@ export class DeviceTracker {
     if (events.length > 0) await this.deps.bus.publish(events);
   }
 
-  private findByMac(mac: string): IndexEntry | undefined {
-    for (const e of this.byIp.values()) if (e.mac === mac) return e;
+  private findByMac(mac: string, family: 4 | 6): IndexEntry | undefined {
+    for (const e of this.byIp.values()) if (e.mac === mac && ipVersion(e.ip) === family) return e;
     return undefined;
   }
 

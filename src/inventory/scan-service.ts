@@ -3,6 +3,7 @@ import type { EventBus } from '../core/bus/event-bus.js';
 import { LnmtError } from '../core/errors.js';
 import { makeEvent, type AnyEvent } from '../core/events.js';
 import { uuidv7 } from '../core/ids.js';
+import { ipKey } from '../core/ip.js';
 import type { Metrics } from '../core/metrics.js';
 import type { ScanRepo, ScanSummary } from '../store/repositories/scan-repo.js';
 import type { ScanRow } from '../store/schema.js';
@@ -247,15 +248,9 @@ function methodFamily(m: string): string {
 }
 
 function compareIp(a: string, b: string): number {
-  const pa = a.includes(':') ? null : a.split('.').map(Number);
-  const pb = b.includes(':') ? null : b.split('.').map(Number);
-  if (pa && pb) {
-    for (let i = 0; i < 4; i++) if (pa[i] !== pb[i]) return pa[i]! - pb[i]!;
-    return 0;
-  }
-  if (pa) return -1;
-  if (pb) return 1;
-  return a.localeCompare(b);
+  const ka = ipKey(a);
+  const kb = ipKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
 function toView(row: ScanRow, progress: ScanProgress | null): ScanView {

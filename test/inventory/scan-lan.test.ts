@@ -44,7 +44,7 @@ describe('scanner on the test LAN', { timeout: 300_000 }, () => {
   }
 
   before(async () => {
-    lan = await TestLan.create(lanSpec());
+    lan = await TestLan.create(lanSpec(), { ipv6: true });
     dataDir = mkdtempSync(join(tmpdir(), 'lnmt-lan-'));
     // A PTR-only DNS server inside the scanner namespace, so reverse DNS has real answers to find.
     dns = lan.spawnInScanner([process.execPath, '--import', 'tsx', join(import.meta.dirname, '../fixtures/netns/ptr-server.ts'), '127.0.0.1', '5300', JSON.stringify(Object.fromEntries(lan.hosts.filter((_, i) => i % 4 === 0).map((h) => [h.ip, `host-${h.ip.split('.')[3]}.lan.test`])))]);
@@ -92,6 +92,26 @@ describe('scanner on the test LAN', { timeout: 300_000 }, () => {
     assert.deepEqual(out.events.map((e) => e.type).filter((t) => t.startsWith('scan.')), ['scan.started', 'scan.finished']);
     // ICMP answers from normal hosts: at least some hosts are credited to ICMP or TCP, not all to ARP.
     assert.ok((out.result.summary.methods.icmp ?? 0) + (out.result.summary.methods.tcp ?? 0) > 0);
+  });
+
+  // Runs before the link flaps below: taking a veth down and up drops its IPv6 address in this sandbox.
+  it('sweeps an IPv6 /120 on the segment: every host by ICMPv6, TCP or NDP, with its MAC', () => {
+    const out = scan([`${lan.prefix6}/120`]);
+    const up = out.result.hosts.filter((h) => h.up);
+    const expected = [`${lan.prefix6}1`, ...lan.hosts.map((h) => h.ip6!)];
+    const got = new Set(up.map((h) => h.ip));
+    assert.deepEqual(expected.filter((ip) => !got.has(ip)), [], 'missed');
+    assert.equal(got.size, expected.length, 'nothing extra');
+    assert.equal(out.result.summary.addresses, 256);
+    for (const h of lan.hosts) {
+      const got = up.find((x) => x.ip === h.ip6)!;
+      assert.equal(got.mac, h.mac, `MAC of ${h.ip6}`);
+      if (h.kind === 'firewalled') assert.equal(got.method, 'ndp', `${h.ip6} answers only neighbour discovery`);
+    }
+    // Results come back in numeric address order, IPv6 included (::a before ::f before ::10).
+    const keys = out.result.hosts.map((h) => h.ip);
+    const sorted = [...keys].sort((a, b) => (BigInt(`0x${a.split(':').slice(-1)[0] || '0'}`) < BigInt(`0x${b.split(':').slice(-1)[0] || '0'}`) ? -1 : 1));
+    assert.deepEqual(keys, sorted);
   });
 
   it('reports hosts going offline and coming back, and MAC changes, as events', () => {
@@ -144,5 +164,22 @@ describe('scanner on the test LAN', { timeout: 300_000 }, () => {
     assert.equal(out.result.summary.cached, 11);
     assert.equal(out.result.summary.probed, 20);
     assert.equal(out.result.hosts.filter((h) => h.up).length, 11);
+  });
+
+  it('a renumbered host (same MAC, new address) stays one device with a new IP', () => {
+    const h = lan.hosts[2]!;
+    const from = h.ip;
+    const before = scan([lan.cidr]).result.summary; // everything known and online first
+    assert.equal(before.discovered, 0);
+    lan.setIp(Number(from.split('.')[3]), 250);
+    const out = scan([lan.cidr]);
+    assert.equal(out.events.filter((e) => e.type === 'device.discovered').length, 0, 'no new device');
+    const moves = out.events.filter((e) => e.type === 'device.changed' && e.data.changes.some((c: any) => c.field === 'ip'));
+    assert.equal(moves.length, 1);
+    assert.deepEqual(moves[0]!.data.changes, [{ field: 'ip', from, to: h.ip }]);
+    assert.equal(moves[0]!.data.device.mac, h.mac);
+    const row = out.result.hosts.find((x) => x.ip === h.ip)!;
+    assert.equal(row.up, true);
+    assert.equal(out.result.hosts.some((x) => x.ip === from), false, 'the old address is no longer a device');
   });
 });
