@@ -16,6 +16,9 @@ const PING_TIMEOUT_MS = 1000;
  * counters and component states held in memory; no table is read. 503 when the store does not answer.
  */
 export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = async (app, { ctx, version }) => {
+  // process.memoryUsage() reads /proc and walks the heap: sampled at most once a second, not per probe.
+  let mem = { rss: 0, heapUsed: 0 };
+  let memAt = 0;
   app.get(
     '/api/health',
     {
@@ -41,8 +44,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthRoutesOptions> = asyn
       const storeUp = storeError === undefined;
       const degraded = Object.values(components).some((c) => c.status !== 'up');
       const bus = ctx.bus.stats();
-      const mem = process.memoryUsage();
       const now = Date.now();
+      if (now - memAt >= 1000) {
+        const m = process.memoryUsage();
+        mem = { rss: m.rss, heapUsed: m.heapUsed };
+        memAt = now;
+      }
       void reply.code(storeUp ? 200 : 503).header('cache-control', 'no-store');
       return {
         status: !storeUp ? ('down' as const) : degraded ? ('degraded' as const) : ('ok' as const),
