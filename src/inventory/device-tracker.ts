@@ -157,7 +157,7 @@ export class DeviceTracker {
           );
           const entry = indexOf(row);
           this.byIp.set(row.ip, entry);
-          updates.push({ device_id: row.id, status: 'online', rtt_ms: obs.rtt_ms, method: obs.method, time: obs.time, seen: true, scan_id: obs.scan_id });
+          updates.push({ device_id: row.id, status: 'online', rtt_ms: obs.rtt_ms, method: obs.method, time: obs.time, seen: true, scan_id: obs.scan_id, changed: false });
           ev('device.discovered', { device: refOf(entry), method: obs.method ?? 'unknown', rtt_ms: obs.rtt_ms, scan_id: obs.scan_id }, obs.time);
           outcome.discovered++;
           continue;
@@ -187,7 +187,8 @@ export class DeviceTracker {
           outcome.changed++;
         }
         const next: DeviceStatus = obs.up ? 'online' : 'offline';
-        if (next !== entry.status) {
+        const changed = next !== entry.status;
+        if (changed) {
           ev('device.state_changed', { device: refOf(entry), previous: entry.status, current: next, method: obs.method, rtt_ms: obs.rtt_ms, scan_id: obs.scan_id }, obs.time);
           if (next === 'online') outcome.came_online++;
           else outcome.went_offline++;
@@ -198,7 +199,7 @@ export class DeviceTracker {
           entry.rtt_ms = obs.rtt_ms;
           entry.method = obs.method;
         }
-        updates.push({ device_id: entry.id, status: next, rtt_ms: obs.rtt_ms, method: obs.method, time: obs.time, seen: obs.up, scan_id: obs.scan_id });
+        updates.push({ device_id: entry.id, status: next, rtt_ms: obs.rtt_ms, method: obs.method, time: obs.time, seen: obs.up, scan_id: obs.scan_id, changed });
       }
       await this.deps.devices.applyStatusUpdates(updates, trx);
     }).catch(async (err) => {

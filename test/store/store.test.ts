@@ -146,9 +146,9 @@ for (const dialect of [sqliteDialect(), postgresDialect()]) {
       const t = Date.now();
       await store.db.transaction().execute((trx) =>
         devices.applyStatusUpdates([
-          { device_id: d.id, status: 'online', rtt_ms: 1.5, method: 'icmp', time: t, seen: true, scan_id: 's1' },
-          { device_id: e.id, status: 'offline', rtt_ms: null, method: null, time: t, seen: false, scan_id: 's1' },
-          { device_id: d.id, status: 'online', rtt_ms: 2.5, method: 'arp', time: t + 1, seen: true, scan_id: 's1' },
+          { device_id: d.id, status: 'online', rtt_ms: 1.5, method: 'icmp', time: t, seen: true, scan_id: 's1', changed: true },
+          { device_id: e.id, status: 'offline', rtt_ms: null, method: null, time: t, seen: false, scan_id: 's1', changed: true },
+          { device_id: d.id, status: 'online', rtt_ms: 2.5, method: 'arp', time: t + 1, seen: true, scan_id: 's1', changed: false },
         ], trx),
       );
       const d2 = (await devices.get(d.id))!;
@@ -170,7 +170,14 @@ for (const dialect of [sqliteDialect(), postgresDialect()]) {
         for (let i = 0; i < 200; i++) ids.push((await devices.insert({ ip: `172.16.${i >> 8}.${i & 255}`, source: 'scan' }, trx)).id);
       });
       const t = Date.now();
-      const updates = Array.from({ length: 5000 }, (_, i) => ({ device_id: ids[i % ids.length]!, status: (i % 2 ? 'online' : 'offline') as 'online' | 'offline', rtt_ms: i % 2 ? 1 : null, method: i % 2 ? 'icmp' : null, time: t + i, seen: i % 2 === 1, scan_id: null }));
+      const state = new Map<number, string>();
+      const updates = Array.from({ length: 5000 }, (_, i) => {
+        const id = ids[i % ids.length]!;
+        const status = (i % 2 ? 'online' : 'offline') as 'online' | 'offline';
+        const changed = state.get(id) !== status;
+        state.set(id, status);
+        return { device_id: id, status, rtt_ms: i % 2 ? 1 : null, method: i % 2 ? 'icmp' : null, time: t + i, seen: i % 2 === 1, scan_id: null, changed };
+      });
       await store.db.transaction().execute((trx) => devices.applyStatusUpdates(updates, trx));
       const n = await store.db.selectFrom('device_status_history').select((eb) => eb.fn.countAll<number>().as('n')).where('device_id', 'in', ids).executeTakeFirst();
       assert.equal(Number(n!.n), 5000);
@@ -178,6 +185,33 @@ for (const dialect of [sqliteDialect(), postgresDialect()]) {
       const last = (await devices.get(ids[1]!))!;
       assert.equal(last.last_checked, t + 4801);
       assert.equal(last.status, 'online');
+    });
+
+    it('an unchanged status only moves last_seen (answered) or last_checked (silent)', async () => {
+      const d = (await devices.getByIp('10.0.1.1'))!; // online
+      const e = (await devices.getByIp('10.0.0.2'))!; // offline since the test above
+      const t = Date.now() + 10_000;
+      await store.db.transaction().execute((trx) =>
+        devices.applyStatusUpdates([
+          { device_id: d.id, status: 'online', rtt_ms: 7, method: 'tcp:22', time: t, seen: true, scan_id: null, changed: false },
+          { device_id: e.id, status: 'offline', rtt_ms: null, method: null, time: t, seen: false, scan_id: null, changed: false },
+        ], trx),
+      );
+      const d2 = (await devices.get(d.id))!;
+      assert.deepEqual([d2.status, d2.rtt_ms, d2.method, d2.last_seen, d2.last_checked, d2.first_seen], ['online', 7, 'tcp:22', t, t, d.first_seen]);
+      const e2 = (await devices.get(e.id))!;
+      assert.deepEqual([e2.status, e2.rtt_ms, e2.method, e2.last_seen, e2.last_checked], ['offline', e.rtt_ms, e.method, e.last_seen, t]);
+    });
+
+    it('a manually added device gets first_seen when it first answers', async () => {
+      const m = await devices.insert({ ip: '10.9.9.9', source: 'manual' });
+      assert.equal(m.first_seen, null);
+      const t = Date.now();
+      await store.db.transaction().execute((trx) => devices.applyStatusUpdates([{ device_id: m.id, status: 'online', rtt_ms: 1, method: 'icmp', time: t, seen: true, scan_id: null, changed: true }], trx));
+      const m2 = (await devices.get(m.id))!;
+      assert.equal(m2.first_seen, t);
+      assert.equal(m2.status, 'online');
+      await devices.delete(m.id);
     });
 
     it('deleting a device deletes its history (foreign key cascade)', async () => {
