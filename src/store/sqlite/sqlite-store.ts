@@ -40,6 +40,9 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
   raw.pragma(`mmap_size = ${opts.mmapSizeMb * 1024 * 1024}`);
   raw.pragma('temp_store = MEMORY');
   raw.pragma('journal_size_limit = 67108864');
+  // Checkpoint every ~40 MB of WAL instead of ~4 MB: each checkpoint copies pages back and syncs, and at the
+  // default it took a quarter of the status-write path (41k -> 56k updates/s measured); readers are unaffected.
+  raw.pragma('wal_autocheckpoint = 10000');
   if (raw.pragma('auto_vacuum', { simple: true }) === 0 && (raw.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n === 0) {
     raw.pragma('auto_vacuum = INCREMENTAL'); // only takes effect on an empty database
   }
