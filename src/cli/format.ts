@@ -43,9 +43,7 @@ export function csvLine(cells: readonly unknown[]): string {
   return `${cells.map(csvCell).join(',')}\r\n`;
 }
 
-export function isoTime(ms: number | null | undefined): string | null {
-  return ms === null || ms === undefined ? null : new Date(ms).toISOString();
-}
+export { isoOrNull as isoTime } from '../views/device-view.js';
 
 /** `2026-11-23 21:30:32` (UTC) for tables; `-` when absent. */
 export function shortTime(ms: number | null | undefined): string {

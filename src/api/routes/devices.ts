@@ -3,7 +3,7 @@ import type { AppContext } from '../../app/context.js';
 import { LnmtError } from '../../core/errors.js';
 import { cidrKeyRange } from '../../core/ip.js';
 import type { DeviceListQuery } from '../../store/repositories/device-repo.js';
-import { deviceJson, historyJson } from '../device-view.js';
+import { deviceView, historyView } from '../../views/device-view.js';
 import type { ResponseCache } from '../response-cache.js';
 import { ErrorSchema, inputErrors } from '../schemas/common.js';
 import {
@@ -75,7 +75,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = asyn
         if (totals.size > 1000) totals.clear();
         if (v === totalsVersion) totals.set(fkey, total);
       }
-      const payload: DeviceListJson = { items: rows.map(deviceJson), total, limit: q.limit, offset: q.offset };
+      const payload: DeviceListJson = { items: rows.map(deviceView), total, limit: q.limit, offset: q.offset };
       if (!cache) return payload;
       const body = Buffer.from(reply.serialize(payload) as string);
       return cache.send(req, reply, cache.set(key, body, v));
@@ -98,7 +98,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = asyn
       const n = req.query.history ?? DEFAULT_HISTORY;
       const [row, history] = await Promise.all([repo.get(id), n > 0 ? repo.history(id, n) : Promise.resolve([])]);
       if (!row) throw notFound(id);
-      return { ...deviceJson(row), history: history.map(historyJson) };
+      return { ...deviceView(row), history: history.map(historyView) };
     },
   );
 
@@ -115,7 +115,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = asyn
     async (req, reply) => {
       const row = await tracker.add(req.body, 'body');
       void reply.code(201).header('location', `/api/devices/${row.id}`);
-      return deviceJson(row);
+      return deviceView(row);
     },
   );
 
@@ -140,7 +140,7 @@ export const deviceRoutes: FastifyPluginAsyncTypebox<DeviceRoutesOptions> = asyn
       if (b.name !== undefined) input.name = b.name;
       if (b.notes !== undefined) input.notes = b.notes;
       try {
-        return deviceJson(await tracker.patch(id, input, 'body'));
+        return deviceView(await tracker.patch(id, input, 'body'));
       } catch (err) {
         throw err instanceof LnmtError && err.code === 'LNMT_ERR_NOT_FOUND' ? notFound(id) : err;
       }

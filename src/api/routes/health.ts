@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app/context.js';
-import { isoTime } from '../device-view.js';
+import { isoTime } from '../../views/device-view.js';
 import { HealthSchema } from '../schemas/health.js';
 
 export interface HealthRoutesOptions {

@@ -1,5 +1,37 @@
+/**
+ * A device as users see it, in the API and in the CLI's JSON and CSV: no internal keys (`ip_key`), flags as
+ * booleans, times in ISO 8601.
+ */
+import type { DeviceStatus } from '../core/events.js';
 import type { DeviceRow, HistoryRow } from '../store/schema.js';
-import type { DeviceJson } from './schemas/devices.js';
+
+export interface DeviceView {
+  id: number;
+  ip: string;
+  mac: string | null;
+  vendor: string | null;
+  mac_private: boolean;
+  hostname: string | null;
+  name: string | null;
+  notes: string | null;
+  status: DeviceStatus;
+  rtt_ms: number | null;
+  method: string | null;
+  source: string;
+  first_seen: string | null;
+  last_seen: string | null;
+  last_checked: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HistoryView {
+  time: string;
+  status: DeviceStatus;
+  rtt_ms: number | null;
+  method: string | null;
+  scan_id: string | null;
+}
 
 const DAY_MS = 86_400_000;
 const P2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, '0'));
@@ -32,12 +64,11 @@ export function isoTime(ms: number): string {
   return `${prefix}${P2[h]}:${P2[m]}:${P2[s]}.${P3[Math.floor(rest)]}Z`;
 }
 
-function isoOrNull(ms: number | null): string | null {
-  return ms === null ? null : isoTime(ms);
+export function isoOrNull(ms: number | null | undefined): string | null {
+  return ms === null || ms === undefined ? null : isoTime(ms);
 }
 
-/** A store row as the API shows it (no `ip_key`; booleans and ISO timestamps). */
-export function deviceJson(r: DeviceRow): DeviceJson {
+export function deviceView(r: DeviceRow): DeviceView {
   return {
     id: r.id,
     ip: r.ip,
@@ -59,6 +90,6 @@ export function deviceJson(r: DeviceRow): DeviceJson {
   };
 }
 
-export function historyJson(h: HistoryRow) {
+export function historyView(h: HistoryRow): HistoryView {
   return { time: isoTime(h.time), status: h.status, rtt_ms: h.rtt_ms, method: h.method, scan_id: h.scan_id };
 }
