@@ -57,6 +57,9 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
   const metrics = createMetrics({ bus, writerDepth: () => tracker?.writeQueueDepth ?? 0 });
   tracker = new DeviceTracker({ store, devices: repos.devices, bus, sensor: config.node.name, batch: config.store.batch, onBatch: metrics.observeBatch, logger });
   const scans = new ScanService({ tracker, scans: repos.scans, bus, sensor: config.node.name, scanner: config.scanner, logger, metrics });
+  // A scan this host's dead processes left `running` would otherwise show as running forever.
+  const orphans = await repos.scans.failOrphans();
+  if (orphans > 0) logger.warn({ scans: orphans }, 'marked scans of stopped processes as failed');
   const components = new Map<string, ComponentHealth>();
   components.set('store', { status: 'up', detail: `${store.dialect} ${store.location}` });
   components.set('bus', { status: 'up', detail: bus.kind });

@@ -45,6 +45,8 @@ export interface ScansTable {
   targets: string;
   status: 'queued' | 'running' | 'finished' | 'failed' | 'cancelled';
   requested_by: string | null;
+  /** `host:pid` of the process running it, so a scan left `running` by a dead process can be recognised. */
+  runner: string | null;
   /** JSON of the scan options actually used. */
   options: string;
   /** JSON summary: addresses, online, discovered, went_offline, ... */

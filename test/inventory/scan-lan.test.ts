@@ -3,7 +3,8 @@
  * known kinds and MACs plus absent addresses. Needs root (CAP_NET_ADMIN to build namespaces); in CI it must run.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -164,6 +165,27 @@ describe('scanner on the test LAN', { timeout: 300_000 }, () => {
     assert.equal(out.result.summary.cached, 11);
     assert.equal(out.result.summary.probed, 20);
     assert.equal(out.result.hosts.filter((h) => h.up).length, 11);
+  });
+
+  it('a scan whose process is killed (-9) is reported failed, not running forever', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lnmt-kill-'));
+    const bin = join(import.meta.dirname, '../../bin/lnmt.js');
+    try {
+      // Only absent addresses with a long timeout: the scan is still waiting when it is killed.
+      const p = lan.spawnInScanner([process.execPath, bin, 'scan', `${lan.prefix}.200-${lan.prefix}.254`, '--timeout', '30000', '--no-cache', '--no-dns', '--data-dir', dir]);
+      const statusJson = () => JSON.parse(execFileSync(process.execPath, [bin, 'status', '--json', '--data-dir', dir], { encoding: 'utf8' })) as { last_scan: { status: string; error: string | null } | null };
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline && !existsSync(join(dir, 'lnmt.db'))) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1500)); // the scan row is written right after the store opens
+      const exited = new Promise((r) => p.once('exit', r));
+      process.kill(p.pid!, 'SIGKILL'); // `ip netns exec` execs the command: this pid is the lnmt process
+      await exited;
+      const after = statusJson().last_scan!;
+      assert.equal(after.status, 'failed');
+      assert.match(after.error ?? '', /interrupted/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a renumbered host (same MAC, new address) stays one device with a new IP', () => {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
@@ -242,14 +242,19 @@ for (const dialect of [sqliteDialect(), postgresDialect()]) {
       assert.deepEqual(got[0], ev);
     });
 
-    it('records scans and fails the ones a dead process left running', async () => {
+    it('records scans and fails only the ones a dead process of this host left running', async () => {
       const scans = new ScanRepo(store.db);
-      await scans.create({ id: 'scan-a', targets: ['10.0.0.1'], options: {}, requested_by: null });
-      await scans.markRunning('scan-a');
+      const host = hostname();
+      await scans.create({ id: 'scan-dead', targets: ['10.0.0.1'], options: {}, requested_by: null, runner: `${host}:4000001` });
+      await scans.create({ id: 'scan-live', targets: ['10.0.0.2'], options: {}, requested_by: null }); // this process
+      await scans.create({ id: 'scan-other', targets: ['10.0.0.3'], options: {}, requested_by: null, runner: 'another-host:1' });
+      for (const id of ['scan-dead', 'scan-live', 'scan-other']) await scans.markRunning(id);
       assert.equal(await scans.failOrphans(), 1);
-      const row = (await scans.get('scan-a'))!;
-      assert.equal(row.status, 'failed');
-      assert.match(row.error ?? '', /interrupted/);
+      const dead = (await scans.get('scan-dead'))!;
+      assert.equal(dead.status, 'failed');
+      assert.match(dead.error ?? '', /interrupted/);
+      assert.equal((await scans.get('scan-live'))!.status, 'running');
+      assert.equal((await scans.get('scan-other'))!.status, 'running');
     });
   });
 }

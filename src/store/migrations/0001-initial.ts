@@ -57,6 +57,7 @@ export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promi
     .addColumn('targets', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('requested_by', 'text')
+    .addColumn('runner', 'text')
     .addColumn('options', 'text', (c) => c.notNull())
     .addColumn('summary', 'text')
     .addColumn('error', 'text')
@@ -65,6 +66,7 @@ export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promi
     .addColumn('finished_at', ms)
     .execute();
   await db.schema.createIndex('scans_created_at').on('scans').column('created_at').execute();
+  await db.schema.createIndex('scans_status').on('scans').column('status').execute();
 
   await db.schema
     .createTable('api_tokens')

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Database, ScanRow } from '../schema.js';
 
@@ -18,10 +19,10 @@ export interface ScanSummary {
 export class ScanRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async create(s: { id: string; targets: string[]; options: unknown; requested_by: string | null; now?: number }): Promise<void> {
+  async create(s: { id: string; targets: string[]; options: unknown; requested_by: string | null; runner?: string; now?: number }): Promise<void> {
     await this.db
       .insertInto('scans')
-      .values({ id: s.id, targets: JSON.stringify(s.targets), status: 'queued', requested_by: s.requested_by, options: JSON.stringify(s.options), summary: null, error: null, created_at: s.now ?? Date.now(), started_at: null, finished_at: null })
+      .values({ id: s.id, targets: JSON.stringify(s.targets), status: 'queued', requested_by: s.requested_by, runner: s.runner ?? thisRunner(), options: JSON.stringify(s.options), summary: null, error: null, created_at: s.now ?? Date.now(), started_at: null, finished_at: null })
       .execute();
   }
 
@@ -41,9 +42,30 @@ export class ScanRepo {
     return this.db.selectFrom('scans').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
   }
 
-  /** Scans left `running` by a process that died are marked failed at start-up. */
-  async failOrphans(now = Date.now()): Promise<number> {
-    const r = await this.db.updateTable('scans').set({ status: 'failed', error: 'interrupted: the process running it stopped', finished_at: now }).where('status', 'in', ['queued', 'running']).executeTakeFirst();
+  /**
+   * Marks failed the scans left queued or running by a process of this host that no longer exists (killed,
+   * crashed). Scans of live processes, and of other hosts, are left alone. Run at start-up.
+   */
+  async failOrphans(isAlive: (pid: number) => boolean = pidAlive, now = Date.now()): Promise<number> {
+    const host = `${hostname()}:`;
+    const open = await this.db.selectFrom('scans').select(['id', 'runner']).where('status', 'in', ['queued', 'running']).execute();
+    const dead = open.filter((r) => r.runner?.startsWith(host) && !isAlive(Number(r.runner.slice(host.length)))).map((r) => r.id);
+    if (dead.length === 0) return 0;
+    const r = await this.db.updateTable('scans').set({ status: 'failed', error: 'interrupted: the process running it stopped', finished_at: now }).where('id', 'in', dead).executeTakeFirst();
     return Number(r.numUpdatedRows);
+  }
+}
+
+export function thisRunner(): string {
+  return `${hostname()}:${process.pid}`;
+}
+
+function pidAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
   }
 }
