@@ -1,5 +1,6 @@
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { pidAlive } from '../core/pid-alive.js';
 
 /**
  * `<dataDir>/serve.json`: written by a running `lnmt serve`, removed when it stops, read by `lnmt status`.
@@ -48,15 +49,7 @@ export async function removeServeState(path: string, pid: number): Promise<void>
   await rm(path, { force: true });
 }
 
-export function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
-}
+export { pidAlive };
 
 export type HealthProbe = { ok: true; status: number; ms: number; body: unknown } | { ok: false; error: string; ms: number };
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { T0, makeApi, observations, seed, type TestApi } from './helpers.js';
+import type { DeviceView } from '../../src/views/device-view.js';
 
 const N = 300;
 // Ground truth of the seeded data (see helpers.observations/seed).
@@ -14,22 +15,7 @@ const truth = observations(N).map((o, i) => ({
 }));
 const ipNum = (ip: string) => ip.split('.').reduce((a, p) => a * 256 + Number(p), 0);
 
-interface Device {
-  id: number;
-  ip: string;
-  mac: string | null;
-  vendor: string | null;
-  mac_private: boolean;
-  hostname: string | null;
-  name: string | null;
-  notes: string | null;
-  status: string;
-  rtt_ms: number | null;
-  first_seen: string | null;
-  last_seen: string | null;
-  created_at: string;
-  [k: string]: unknown;
-}
+type Device = DeviceView;
 interface Page {
   items: Device[];
   total: number;

@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
+import { pidAlive } from '../../core/pid-alive.js';
 import type { Database, ScanRow } from '../schema.js';
 
 export interface ScanSummary {
@@ -58,14 +59,4 @@ export class ScanRepo {
 
 export function thisRunner(): string {
   return `${hostname()}:${process.pid}`;
-}
-
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
-  }
 }
