@@ -7,7 +7,10 @@ import { BatchWriter } from '../store/batch-writer.js';
 import type { DevicePatch, DeviceRepo, StatusUpdate } from '../store/repositories/device-repo.js';
 import type { DeviceRow } from '../store/schema.js';
 import type { Store } from '../store/store.js';
+import { DeviceIndex, type IndexEntry } from './device-index.js';
 import { lookupMac, normalizeMac } from './oui.js';
+
+export type { IndexEntry };
 
 /** What a probe learned about one address. */
 export interface HostObservation {
@@ -19,19 +22,6 @@ export interface HostObservation {
   hostname?: string | null | undefined;
   time: number;
   scan_id: string | null;
-}
-
-/** The in-memory view of one device, the tracker's index and the status cache. */
-export interface IndexEntry {
-  id: number;
-  ip: string;
-  mac: string | null;
-  vendor: string | null;
-  hostname: string | null;
-  status: DeviceStatus;
-  rtt_ms: number | null;
-  method: string | null;
-  last_checked: number | null;
 }
 
 export interface RecordOutcome {
@@ -57,7 +47,7 @@ export interface DeviceTrackerDeps {
  * `device.changed` — are published. Manual edits from the API and CLI go through here too so they emit events.
  */
 export class DeviceTracker {
-  private readonly byIp = new Map<string, IndexEntry>();
+  private readonly index = new DeviceIndex();
   private readonly writer: BatchWriter<{ obs: HostObservation; outcome: RecordOutcome }>;
   private loaded = false;
   private gen = 0;
@@ -74,12 +64,12 @@ export class DeviceTracker {
 
   async init(): Promise<void> {
     if (this.loaded) return;
-    for (const r of await this.deps.devices.allForIndex()) this.byIp.set(r.ip, { ...r });
+    for (const r of await this.deps.devices.allForIndex()) this.index.put({ ...r });
     this.loaded = true;
   }
 
   get size(): number {
-    return this.byIp.size;
+    return this.index.size;
   }
 
   get writeQueueDepth(): number {
@@ -97,12 +87,12 @@ export class DeviceTracker {
   /** The status cache: the last answer for an address if it is younger than `ttlMs`. */
   cached(ip: string, ttlMs: number, now = Date.now()): IndexEntry | null {
     if (ttlMs <= 0) return null;
-    const e = this.byIp.get(ip);
+    const e = this.index.get(ip);
     return e && e.last_checked !== null && now - e.last_checked < ttlMs && e.status !== 'unknown' ? e : null;
   }
 
   entry(ip: string): IndexEntry | undefined {
-    return this.byIp.get(ip);
+    return this.index.get(ip);
   }
 
   /** Records observations; resolves when they are committed and their events published. */
@@ -128,18 +118,16 @@ export class DeviceTracker {
       for (const { obs, outcome } of items) {
         const mac = obs.mac ? normalizeMac(obs.mac) : null;
         const macInfo = mac ? lookupMac(mac) : null;
-        let cur = this.byIp.get(obs.ip);
+        let cur = this.index.get(obs.ip);
         if (!cur && obs.up && mac) {
           // Same MAC at a new address of the same family while its old address is silent (offline, or not
           // answering in this batch): the device moved (DHCP renumbering). A dual-stack host's IPv4 and IPv6
           // addresses share a MAC and stay two devices.
-          const moved = this.findByMac(mac, ipVersion(obs.ip));
+          const moved = this.index.byMac(mac, ipVersion(obs.ip));
           if (moved && moved.status !== 'online' && !upIps.has(moved.ip)) {
             const from = moved.ip;
             await this.deps.devices.update(moved.id, { ip: obs.ip }, trx, obs.time);
-            this.byIp.delete(from);
-            moved.ip = obs.ip;
-            this.byIp.set(obs.ip, moved);
+            this.index.setIp(moved, obs.ip);
             ev('device.changed', { device: refOf(moved), changes: [{ field: 'ip', from, to: obs.ip }], scan_id: obs.scan_id }, obs.time);
             outcome.changed++;
             cur = moved;
@@ -156,13 +144,13 @@ export class DeviceTracker {
             obs.time,
           );
           const entry = indexOf(row);
-          this.byIp.set(row.ip, entry);
+          this.index.put(entry);
           updates.push({ device_id: row.id, status: 'online', rtt_ms: obs.rtt_ms, method: obs.method, time: obs.time, seen: true, scan_id: obs.scan_id, changed: false });
           ev('device.discovered', { device: refOf(entry), method: obs.method ?? 'unknown', rtt_ms: obs.rtt_ms, scan_id: obs.scan_id }, obs.time);
           outcome.discovered++;
           continue;
         }
-        const entry = this.byIp.get(obs.ip)!;
+        const entry = this.index.get(obs.ip)!;
         const changes: EventPayloads['device.changed']['changes'] = [];
         const patch: DevicePatch = {};
         if (obs.up && mac && mac !== entry.mac) {
@@ -180,7 +168,7 @@ export class DeviceTracker {
         }
         if (changes.length > 0) {
           await this.deps.devices.update(entry.id, patch, trx, obs.time);
-          if (patch.mac !== undefined) entry.mac = patch.mac;
+          if (patch.mac !== undefined) this.index.setMac(entry, patch.mac);
           if (patch.vendor !== undefined) entry.vendor = patch.vendor;
           if (patch.hostname !== undefined) entry.hostname = patch.hostname;
           ev('device.changed', { device: refOf(entry), changes, scan_id: obs.scan_id }, obs.time);
@@ -205,18 +193,13 @@ export class DeviceTracker {
     }).catch(async (err) => {
       // The index is edited in place as the batch is applied; the transaction rolled back, so rebuild it from
       // the store: memory never runs ahead of disk.
-      this.byIp.clear();
+      this.index.clear();
       this.loaded = false;
       await this.init().catch(() => {});
       throw new LnmtError('LNMT_ERR_STORE', 'writing device observations failed', { cause: err });
     });
     this.gen++;
     if (events.length > 0) await this.deps.bus.publish(events);
-  }
-
-  private findByMac(mac: string, family: 4 | 6): IndexEntry | undefined {
-    for (const e of this.byIp.values()) if (e.mac === mac && ipVersion(e.ip) === family) return e;
-    return undefined;
   }
 
   /** Manual add (API/CLI). Rejects duplicates and bad fields with the field named. */
@@ -229,7 +212,7 @@ export class DeviceTracker {
       macInfo = lookupMac(input.mac);
       if (!macInfo) throw new LnmtError('LNMT_ERR_VALIDATION', `"${input.mac}" is not a MAC address`, { details: [{ where: `${where}.mac`, value: input.mac, message: 'not a MAC address', allowed: 'six hex octets, e.g. 00:11:22:aa:bb:cc' }] });
     }
-    if (this.byIp.has(ip)) throw new LnmtError('LNMT_ERR_CONFLICT', `a device with IP ${ip} already exists (id ${this.byIp.get(ip)!.id})`, { details: [{ where: `${where}.ip`, value: ip, message: 'already in the inventory' }] });
+    if (this.index.has(ip)) throw new LnmtError('LNMT_ERR_CONFLICT', `a device with IP ${ip} already exists (id ${this.index.get(ip)!.id})`, { details: [{ where: `${where}.ip`, value: ip, message: 'already in the inventory' }] });
     await this.writer.flush();
     const now = Date.now();
     const row = await this.deps.devices.insert({
@@ -237,7 +220,7 @@ export class DeviceTracker {
       hostname: input.hostname ?? null, name: input.name ?? null, notes: input.notes ?? null, source: 'manual', status: 'unknown',
     }, undefined, now);
     this.gen++;
-    this.byIp.set(row.ip, indexOf(row));
+    this.index.put(indexOf(row));
     await this.deps.bus.publish([makeEvent('device.added', { device: refOf(row), by }, { sensor: this.deps.sensor }) as AnyEvent]);
     return row;
   }
@@ -253,7 +236,7 @@ export class DeviceTracker {
     if (input.ip !== undefined) {
       const ip = normalizeIp(input.ip);
       if (!ip) throw new LnmtError('LNMT_ERR_VALIDATION', `"${input.ip}" is not an IP address`, { details: [{ where: `${where}.ip`, value: input.ip, message: 'not an IP address', allowed: 'an IPv4 or IPv6 address' }] });
-      const other = this.byIp.get(ip);
+      const other = this.index.get(ip);
       if (other && other.id !== id) throw new LnmtError('LNMT_ERR_CONFLICT', `IP ${ip} already belongs to device ${other.id}`, { details: [{ where: `${where}.ip`, value: ip, message: 'already in the inventory' }] });
       if (ip !== row.ip) {
         patch.ip = ip;
@@ -280,8 +263,8 @@ export class DeviceTracker {
     if (Object.keys(patch).length === 0) return row;
     const updated = (await this.deps.devices.update(id, patch))!;
     this.gen++;
-    this.byIp.delete(row.ip);
-    this.byIp.set(updated.ip, indexOf(updated));
+    this.index.remove(row.ip);
+    this.index.put(indexOf(updated));
     if (changes.length > 0) await this.deps.bus.publish([makeEvent('device.changed', { device: refOf(updated), changes, scan_id: null }, { sensor: this.deps.sensor }) as AnyEvent]);
     return updated;
   }
@@ -292,7 +275,7 @@ export class DeviceTracker {
     const row = await this.deps.devices.delete(id);
     if (!row) throw new LnmtError('LNMT_ERR_NOT_FOUND', `no device with id ${id}`);
     this.gen++;
-    this.byIp.delete(row.ip);
+    this.index.remove(row.ip);
     await this.deps.bus.publish([makeEvent('device.removed', { device: refOf(row) }, { sensor: this.deps.sensor }) as AnyEvent]);
     return row;
   }
