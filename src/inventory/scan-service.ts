@@ -10,6 +10,7 @@ import type { ScanRow } from '../store/schema.js';
 import type { DeviceTracker, HostObservation } from './device-tracker.js';
 import { lookupMac } from './oui.js';
 import { discover } from './scanner/discovery.js';
+import { ReverseDns } from './scanner/reverse-dns.js';
 import type { HostResult, ProbeResult, ScanProgress, ScannerConfig } from './scanner/scan-types.js';
 import { addresses, parseTargets, type TargetSet } from './targets.js';
 
@@ -79,8 +80,10 @@ export class ScanService {
   }
 
   /** Validates, records and starts a scan in the background; resolves with its id once it is queued. */
-  async start(req: ScanRequest, hooks: { onProgress?: (p: ScanProgress) => void; onNotice?: (m: string) => void } = {}): Promise<{ id: string; done: Promise<ScanResult> }> {
-    const set = await this.prepare(req);
+  async start(req: ScanRequest, hooks: { onProgress?: (p: ScanProgress) => void; onNotice?: (m: string) => void } = {}, parsed?: TargetSet): Promise<{ id: string; done: Promise<ScanResult> }> {
+    // Callers that validated the targets already (the CLI, before opening the store) pass them: names are
+    // resolved once.
+    const set = parsed ?? (await this.prepare(req));
     const id = uuidv7();
     const cfg: ScannerConfig = { ...this.deps.scanner, ...req.options };
     await this.deps.scans.create({ id, targets: req.targets, options: { ...cfg, force: req.force ?? false, noCache: req.noCache ?? false }, requested_by: req.requestedBy ?? null });
@@ -138,72 +141,89 @@ export class ScanService {
     const started = Date.now();
     const notices: string[] = [];
     const methods: Record<string, number> = {};
-    await tracker.init();
-    await this.deps.scans.markRunning(id, started);
-    await bus.publish([makeEvent('scan.started', { scan_id: id, targets: req.targets, addresses: set.count, methods: enabledMethods(cfg) }, { sensor, now: started }) as AnyEvent]);
-
-    const ttl = req.noCache ? 0 : cfg.cacheTtlSec * 1000;
+    const summary: ScanSummary = { addresses: set.count, probed: 0, cached: 0, online: 0, discovered: 0, went_offline: 0, came_online: 0, changed: 0, duration_ms: 0, methods, notices };
     const hosts: HostResult[] = [];
-    const toProbe: string[] = [];
-    let cachedCount = 0;
-    for (const ip of addresses(set)) {
-      const c = tracker.cached(ip, ttl, started);
-      if (c) {
-        cachedCount++;
-        if (c.status === 'online') {
-          const info = c.mac ? lookupMac(c.mac) : null;
-          hosts.push({ ip, up: true, method: c.method, rtt_ms: c.rtt_ms, mac: c.mac, hostname: c.hostname, vendor: c.vendor, mac_private: info?.private ?? false, cached: true, device_id: c.id });
-          progress.up++;
-        }
-        progress.done++;
-      } else {
-        toProbe.push(ip);
-      }
-    }
-
-    const summary: ScanSummary = { addresses: set.count, probed: toProbe.length, cached: cachedCount, online: 0, discovered: 0, went_offline: 0, came_online: 0, changed: 0, duration_ms: 0, methods, notices };
     let status: ScanResult['status'] = 'finished';
     let error: string | undefined;
-    const pendingWrites: Array<Promise<unknown>> = [];
+    // Writes are queued while probing goes on; each carries its own rejection handler, so a store failure
+    // mid-scan fails this scan instead of surfacing as an unhandled rejection.
+    const pendingWrites: Array<Promise<void>> = [];
+    let writeError: unknown = null;
     let buffer: HostObservation[] = [];
     const flushBuffer = () => {
       if (buffer.length === 0) return;
       const batch = buffer;
       buffer = [];
       pendingWrites.push(
-        tracker.observe(batch).then((o) => {
-          summary.discovered += o.discovered;
-          summary.came_online += o.came_online;
-          summary.went_offline += o.went_offline;
-          summary.changed += o.changed;
-        }),
+        tracker.observe(batch).then(
+          (o) => {
+            summary.discovered += o.discovered;
+            summary.came_online += o.came_online;
+            summary.went_offline += o.went_offline;
+            summary.changed += o.changed;
+          },
+          (err) => void (writeError ??= err),
+        ),
       );
     };
-    const base = progress.done;
     try {
-      const results = await discover(toProbe, cfg, {
+      await tracker.init();
+      await this.deps.scans.markRunning(id, started);
+      await bus.publish([makeEvent('scan.started', { scan_id: id, targets: req.targets, addresses: set.count, methods: enabledMethods(cfg) }, { sensor, now: started }) as AnyEvent]);
+
+      // Addresses flow lazily from the target set: fresh cache entries are answered on the way, the rest probed.
+      const ttl = req.noCache ? 0 : cfg.cacheTtlSec * 1000;
+      const all = addresses(set);
+      const source = {
+        total: set.count,
+        hasIpv6: set.v6.length > 0,
+        next: (): string | undefined => {
+          for (let it = all.next(); !it.done; it = all.next()) {
+            const ip = it.value;
+            const c = tracker.cached(ip, ttl, started);
+            if (!c) {
+              summary.probed++;
+              return ip;
+            }
+            summary.cached++;
+            progress.done++;
+            if (c.status === 'online') {
+              const info = c.mac ? lookupMac(c.mac) : null;
+              hosts.push({ ip, up: true, method: c.method, rtt_ms: c.rtt_ms, mac: c.mac, hostname: c.hostname, vendor: c.vendor, mac_private: info?.private ?? false, cached: true, device_id: c.id });
+            }
+          }
+          return undefined;
+        },
+      };
+      const silentKnown: ProbeResult[] = [];
+      const up = await discover(source, cfg, {
         signal,
+        reverseDns: this.reverseDns(cfg),
         onNotice: (m) => {
           notices.push(m);
           hooks.onNotice?.(m);
         },
         onProgress: (p) => {
-          progress.done = base + p.done;
+          progress.done = summary.cached + p.done;
           progress.up = hosts.length + p.up;
           hooks.onProgress?.({ ...progress });
         },
         onResult: (r) => {
+          this.deps.metrics?.scanHosts.inc({ result: r.up ? 'up' : 'down' });
           // Only answers, and silence from addresses we know, are observations worth storing.
-          if (!r.up && !tracker.entry(r.ip)) return;
+          if (!r.up) {
+            if (!tracker.entry(r.ip)) return;
+            silentKnown.push(r);
+          }
           buffer.push(toObservation(r, id));
           if (buffer.length >= 256) flushBuffer();
         },
       });
       flushBuffer();
       await Promise.all(pendingWrites);
-      for (const r of results) {
-        this.deps.metrics?.scanHosts.inc({ result: r.up ? 'up' : 'down' });
-        if (!r.up && !tracker.entry(r.ip)) continue;
+      if (writeError) throw writeError;
+      // A silent address whose device moved to a new one during this scan is no longer a device.
+      for (const r of [...up, ...silentKnown.filter((k) => tracker.entry(k.ip))]) {
         const entry = tracker.entry(r.ip);
         const info = r.mac ? lookupMac(r.mac) : null;
         if (r.up && r.method) methods[methodFamily(r.method)] = (methods[methodFamily(r.method)] ?? 0) + 1;
@@ -220,12 +240,27 @@ export class ScanService {
     hosts.sort((a, b) => compareIp(a.ip, b.ip));
     summary.online = hosts.filter((h) => h.up).length;
     summary.duration_ms = Date.now() - started;
-    await this.deps.scans.finish(id, status, summary, error ?? null);
-    await bus.publish([
-      makeEvent('scan.finished', { scan_id: id, status, addresses: set.count, online: summary.online, discovered: summary.discovered, went_offline: summary.went_offline, duration_ms: summary.duration_ms, ...(error ? { error } : {}) }, { sensor }) as AnyEvent,
-    ]);
+    try {
+      await this.deps.scans.finish(id, status, summary, error ?? null);
+      await bus.publish([
+        makeEvent('scan.finished', { scan_id: id, status, addresses: set.count, online: summary.online, discovered: summary.discovered, went_offline: summary.went_offline, duration_ms: summary.duration_ms, ...(error ? { error } : {}) }, { sensor }) as AnyEvent,
+      ]);
+    } catch (err) {
+      // The row stays `running`; the next start-up's orphan check cannot help (this process is alive), so say it.
+      this.deps.logger?.error({ err, scan: id }, 'could not record the end of a scan');
+      throw new LnmtError('LNMT_ERR_STORE', `scan ${id} ended (${status}) but its end could not be recorded`, { cause: err });
+    }
     if (status === 'failed') throw new LnmtError('LNMT_ERR_SCAN', `scan ${id} failed: ${error}`);
     return { id, status, targets: req.targets, summary, hosts, ...(error ? { error } : {}) };
+  }
+
+  private rdns: { key: string; resolver: ReverseDns } | null = null;
+
+  /** One resolver (and cache) per DNS settings, shared by this service's scans. */
+  private reverseDns(cfg: ScannerConfig): ReverseDns {
+    const key = `${cfg.dnsTimeoutMs}|${cfg.dnsServers.join(',')}`;
+    if (this.rdns?.key !== key) this.rdns = { key, resolver: new ReverseDns({ timeoutMs: cfg.dnsTimeoutMs, servers: cfg.dnsServers }) };
+    return this.rdns.resolver;
   }
 }
 

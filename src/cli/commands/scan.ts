@@ -80,6 +80,7 @@ async function scan(rt: CliRuntime, cmd: CommandUnknownOpts, targets: string[], 
           onProgress: (p) => progress.update(p),
           onNotice: (m) => progress.log(`${rt.ce.yellow('notice:')} ${m}`),
         },
+        set,
       );
       rt.onSignal(['SIGINT', 'SIGTERM'], () => {
         if (interrupted) return;

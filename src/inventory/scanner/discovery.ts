@@ -8,11 +8,21 @@ import { ReverseDns } from './reverse-dns.js';
 import { RouteTable } from './routes.js';
 import type { ProbeCallbacks, ProbeResult, ScannerConfig } from './scan-types.js';
 
+/** Addresses to probe, consumed lazily (a forced /8 is never held in memory), and how many there are. */
+export interface AddressSource {
+  next(): string | undefined;
+  total: number;
+  /** Any IPv6 address among them (the IPv6 neighbour table is read only then). */
+  hasIpv6: boolean;
+}
+
 export interface DiscoverOptions extends ProbeCallbacks {
   signal?: AbortSignal;
   /** Injected for tests; defaults to the real routing table and capabilities. */
   routes?: RouteTable;
   capabilities?: { raw: boolean; admin: boolean };
+  /** A resolver shared across scans, so its cache outlives one scan. */
+  reverseDns?: ReverseDns;
 }
 
 interface Host {
@@ -37,17 +47,17 @@ const FIRST_STAGE_PORTS = 2;
 const STAGE2_MS = 60;
 
 /**
- * The discovery engine. Every address in `ips` is probed by all enabled methods at once — ICMP echo on one
+ * The discovery engine. Every address from `source` is probed by all enabled methods at once — ICMP echo on one
  * shared raw socket, TCP connects to the configured ports, and the kernel neighbour table for on-link
  * addresses — within a sliding window of `concurrency` hosts and `maxSockets` sockets. The first method to
  * answer marks the host up. The per-host wait adapts to the round-trip times observed so far
  * (between `minTimeoutMs` and `timeoutMs`), and silent hosts are retried `retries` times.
- * Resolves with one result per address. `onResult` sees silent addresses as they expire and up hosts at the
- * end, once their MAC (neighbour table) and hostname (reverse DNS) are filled in.
+ * Resolves with the hosts that answered. `onResult` sees silent addresses as they expire (they are not kept)
+ * and up hosts at the end, once their MAC (neighbour table) and hostname (reverse DNS) are filled in.
  */
-export async function discover(ips: readonly string[], cfg: ScannerConfig, opts: DiscoverOptions = {}): Promise<ProbeResult[]> {
-  const results: ProbeResult[] = [];
-  if (ips.length === 0) return results;
+export async function discover(source: AddressSource, cfg: ScannerConfig, opts: DiscoverOptions = {}): Promise<ProbeResult[]> {
+  if (source.total === 0) return [];
+  let upcoming = source.next();
   const caps = opts.capabilities ?? netCapabilities();
   const routes = opts.routes ?? new RouteTable();
   const notice = (m: string) => opts.onNotice?.(m);
@@ -59,12 +69,11 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
   let socketBudget = Math.max(1, cfg.maxSockets);
   let openSockets = 0;
   let done = 0;
-  let next = 0;
   let icmpTokens = cfg.packetsPerSecond / 50;
   let lastRefill = performance.now();
   const icmpQueue: string[] = [];
 
-  const rdns = cfg.reverseDns ? new ReverseDns({ timeoutMs: cfg.dnsTimeoutMs, servers: cfg.dnsServers }) : null;
+  const rdns = cfg.reverseDns ? (opts.reverseDns ?? new ReverseDns({ timeoutMs: cfg.dnsTimeoutMs, servers: cfg.dnsServers })) : null;
   const rdnsPending: Array<Promise<void>> = [];
 
   // ---- ICMP -------------------------------------------------------------------------------------------------
@@ -83,12 +92,9 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
   const preexisting = new Map<string, NeighbourEntry>();
   if (cfg.neighbours) {
     // /proc/net/arp costs no process spawn; `ip neigh` only when there are IPv6 targets.
-    const v6Targets = ips.some((ip) => ip.includes(':'));
-    for (const e of [...(await readArpTable()), ...(v6Targets ? await readIpNeigh(6) : [])]) if (e.mac || e.state.includes('PERMANENT')) preexisting.set(e.ip, e);
-    if (!caps.admin && ips.some((ip) => preexisting.has(ip))) {
-      notice('Neighbour entries cached before this scan cannot be refreshed without CAP_NET_ADMIN; those hosts count as up only if they answer ICMP or TCP.');
-    }
+    for (const e of [...(await readArpTable()), ...(source.hasIpv6 ? await readIpNeigh(6) : [])]) if (e.mac || e.state.includes('PERMANENT')) preexisting.set(e.ip, e);
   }
+  let untrustedNoticed = false;
 
   let answered = 0;
   function sample(rtt: number): void {
@@ -126,7 +132,6 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
     release(h);
     const r: ProbeResult = { ip, up: true, method, rtt_ms: Math.round(rtt * 1000) / 1000, mac, hostname: null };
     upByIp.set(ip, r);
-    results.push(r);
     done++;
     if (rdns) rdnsPending.push(rdns.lookup(ip).then((name) => void (r.hostname = name)));
     // Up hosts are reported at the end, once their MAC and hostname are known; silent ones straight away.
@@ -134,10 +139,8 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
 
   function giveUp(h: Host): void {
     release(h);
-    const r: ProbeResult = { ip: h.ip, up: false, method: null, rtt_ms: null, mac: null, hostname: null };
-    results.push(r);
     done++;
-    opts.onResult?.(r);
+    opts.onResult?.({ ip: h.ip, up: false, method: null, rtt_ms: null, mac: null, hostname: null });
   }
 
   /** Opens connects for the host's next ports: `limit` more now (the first stage tries two ports). */
@@ -154,8 +157,8 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
         if (r.outcome === 'open' || r.outcome === 'closed') answer(h.ip, `tcp:${port}`, r.rttMs);
         else if (r.code === 'EMFILE' || r.code === 'ENFILE' || r.code === 'ENOBUFS' || r.code === 'EADDRNOTAVAIL') {
           // Out of descriptors or ports: shrink the window and the socket budget, retry this port later.
-          socketBudget = Math.max(16, Math.floor(socketBudget / 2));
-          window = Math.max(16, Math.floor(window / 2));
+          socketBudget = Math.min(socketBudget, Math.max(16, Math.floor(socketBudget / 2)));
+          window = Math.min(window, Math.max(16, Math.floor(window / 2)));
           h.ports.unshift(port);
         }
       });
@@ -165,10 +168,11 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
   let pendingOnLink = 0; // on-link hosts in flight: each holds an unresolved neighbour entry
   async function startHosts(): Promise<void> {
     const batch: Host[] = [];
-    while (inflight.size < window && next < ips.length) {
-      const iface = routes.onLinkIface(ips[next]!);
+    while (inflight.size < window && upcoming !== undefined) {
+      const iface = routes.onLinkIface(upcoming);
       if (iface && cfg.neighbours && pendingOnLink >= cfg.maxPendingNeighbours) break;
-      const ip = ips[next++]!;
+      const ip = upcoming;
+      upcoming = source.next();
       const h: Host = { ip, iface, firstSent: 0, lastSent: 0, attempt: 0, ports: [...cfg.tcpPorts], cancels: new Set(), untrustedNeighbour: false };
       if (iface) pendingOnLink++;
       inflight.set(ip, h);
@@ -181,6 +185,10 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
       if (caps.admin && removable.length > 0) await forgetNeighbours(removable);
       for (const e of stale) {
         if (!caps.admin || !removable.includes(e)) inflight.get(e.ip)!.untrustedNeighbour = true;
+      }
+      if (!caps.admin && stale.length > 0 && !untrustedNoticed) {
+        untrustedNoticed = true;
+        notice('Neighbour entries cached before this scan cannot be refreshed without CAP_NET_ADMIN; those hosts count as up only if they answer ICMP or TCP.');
       }
     }
     const now = performance.now();
@@ -222,8 +230,9 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
     let v4 = false;
     let v6 = false;
     for (const h of inflight.values()) {
+      if (!h.iface) continue; // routed hosts never appear in the neighbour table
       if (h.ip.includes(':')) v6 = true;
-      else if (h.iface) v4 = true;
+      else v4 = true;
     }
     if (!v4 && !v6) return;
     lastNeighPoll = now;
@@ -270,11 +279,11 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
     const now = performance.now();
     if (!force && now - lastProgress < 100) return;
     lastProgress = now;
-    opts.onProgress?.({ done, total: ips.length, up: upByIp.size });
+    opts.onProgress?.({ done, total: source.total, up: upByIp.size });
   }
 
   try {
-    while ((next < ips.length || inflight.size > 0) && !opts.signal?.aborted) {
+    while ((upcoming !== undefined || inflight.size > 0) && !opts.signal?.aborted) {
       await startHosts();
       const now = performance.now();
       pumpIcmp(now);
@@ -284,7 +293,7 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
       await pollNeighbours(now);
       await retryOrExpire(performance.now());
       progress();
-      if (inflight.size > 0 || next < ips.length) await new Promise((r) => setTimeout(r, TICK_MS));
+      if (inflight.size > 0 || upcoming !== undefined) await new Promise((r) => setTimeout(r, TICK_MS));
     }
   } finally {
     for (const h of [...inflight.values()]) release(h);
@@ -304,9 +313,9 @@ export async function discover(ips: readonly string[], cfg: ScannerConfig, opts:
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled(rdnsPending), new Promise((r) => (timer = setTimeout(r, cfg.dnsTimeoutMs + 100)))]);
     clearTimeout(timer);
-    rdns?.cancel();
+    if (!opts.reverseDns) rdns?.cancel();
   }
   for (const r of upByIp.values()) opts.onResult?.(r);
   progress(true);
-  return results;
+  return [...upByIp.values()];
 }

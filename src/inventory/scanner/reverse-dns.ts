@@ -1,7 +1,9 @@
 import { Resolver } from 'node:dns/promises';
 
+const MAX_ENTRIES = 65_536;
+
 /**
- * Reverse DNS with a short timeout and a per-process cache. Lookups run while probing continues, so they
+ * Reverse DNS with a short timeout and a cache shared by the scans of a process (bounded, 5-minute TTL). Lookups run while probing continues, so they
  * add no wall time unless the resolver is slow, and then at most `timeoutMs`.
  */
 export class ReverseDns {
@@ -26,6 +28,7 @@ export class ReverseDns {
     } catch {
       name = null;
     }
+    if (this.cache.size >= MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!); // oldest first
     this.cache.set(ip, { name, expires: Date.now() + this.ttlMs });
     return name;
   }
