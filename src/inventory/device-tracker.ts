@@ -12,6 +12,9 @@ import { lookupMac, normalizeMac } from './oui.js';
 
 export type { IndexEntry };
 
+/** Without a change signal from the store (PostgreSQL), reload the index when it is older than this. */
+const RELOAD_MS = 5000;
+
 /** What a probe learned about one address. */
 export interface HostObservation {
   ip: string;
@@ -47,7 +50,10 @@ export interface DeviceTrackerDeps {
  * `device.changed` — are published. Manual edits from the API and CLI go through here too so they emit events.
  */
 export class DeviceTracker {
-  private readonly index = new DeviceIndex();
+  private index = new DeviceIndex();
+  /** SQLite's data_version when the index was last known to match the store (changes on other processes' commits). */
+  private storeVersion: number | null = null;
+  private loadedAt = 0;
   private readonly writer: BatchWriter<{ obs: HostObservation; outcome: RecordOutcome }>;
   private loaded = false;
   private gen = 0;
@@ -62,9 +68,25 @@ export class DeviceTracker {
     });
   }
 
+  /**
+   * Loads the index, or reloads it when the store changed under it: another process (a CLI command next to
+   * `serve`) added, removed or scanned devices. On SQLite `data_version` tells exactly, for microseconds; on
+   * PostgreSQL, which has no such signal, the index is reloaded when older than `RELOAD_MS`.
+   */
   async init(): Promise<void> {
-    if (this.loaded) return;
-    for (const r of await this.deps.devices.allForIndex()) this.index.put({ ...r });
+    const version = this.deps.store.dataVersion?.() ?? null;
+    if (this.loaded && (version === null ? Date.now() - this.loadedAt < RELOAD_MS : version === this.storeVersion)) return;
+    await this.reload();
+  }
+
+  /** Builds a fresh index and swaps it in: readers never see a half-built or empty one. */
+  private async reload(): Promise<void> {
+    const next = new DeviceIndex();
+    const version = this.deps.store.dataVersion?.() ?? null;
+    for (const r of await this.deps.devices.allForIndex()) next.put({ ...r });
+    this.index = next;
+    this.storeVersion = version;
+    this.loadedAt = Date.now();
     this.loaded = true;
   }
 
@@ -108,6 +130,7 @@ export class DeviceTracker {
   }
 
   private async applyBatch(items: Array<{ obs: HostObservation; outcome: RecordOutcome }>): Promise<void> {
+    await this.init(); // catch up with other processes' writes first
     const events: AnyEvent[] = [];
     const sensor = this.deps.sensor;
     const ev = <T extends keyof EventPayloads>(type: T, data: EventPayloads[T], time: number) => events.push(makeEvent(type, data, { sensor, now: time }) as AnyEvent);
@@ -193,9 +216,7 @@ export class DeviceTracker {
     }).catch(async (err) => {
       // The index is edited in place as the batch is applied; the transaction rolled back, so rebuild it from
       // the store: memory never runs ahead of disk.
-      this.index.clear();
-      this.loaded = false;
-      await this.init().catch(() => {});
+      await this.reload().catch(() => {});
       throw new LnmtError('LNMT_ERR_STORE', 'writing device observations failed', { cause: err });
     });
     this.gen++;
@@ -204,6 +225,7 @@ export class DeviceTracker {
 
   /** Manual add (API/CLI). Rejects duplicates and bad fields with the field named. */
   async add(input: { ip: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where = 'body', by: 'api' | 'cli' | 'config' = where === 'body' ? 'api' : 'cli'): Promise<DeviceRow> {
+    await this.writer.flush(); // a scan batch committing meanwhile could add this IP: check after it
     await this.init();
     const ip = normalizeIp(input.ip);
     if (!ip) throw new LnmtError('LNMT_ERR_VALIDATION', `"${input.ip}" is not an IP address`, { details: [{ where: `${where}.ip`, value: input.ip, message: 'not an IP address', allowed: 'an IPv4 or IPv6 address' }] });
@@ -213,7 +235,6 @@ export class DeviceTracker {
       if (!macInfo) throw new LnmtError('LNMT_ERR_VALIDATION', `"${input.mac}" is not a MAC address`, { details: [{ where: `${where}.mac`, value: input.mac, message: 'not a MAC address', allowed: 'six hex octets, e.g. 00:11:22:aa:bb:cc' }] });
     }
     if (this.index.has(ip)) throw new LnmtError('LNMT_ERR_CONFLICT', `a device with IP ${ip} already exists (id ${this.index.get(ip)!.id})`, { details: [{ where: `${where}.ip`, value: ip, message: 'already in the inventory' }] });
-    await this.writer.flush();
     const now = Date.now();
     const row = await this.deps.devices.insert({
       ip, mac: macInfo?.mac ?? null, vendor: macInfo?.vendor ?? null, mac_private: macInfo?.private ? 1 : 0,
@@ -227,8 +248,8 @@ export class DeviceTracker {
 
   /** Manual edit. IP/MAC/hostname changes emit `device.changed`. */
   async patch(id: number, input: { ip?: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where = 'body'): Promise<DeviceRow> {
-    await this.init();
     await this.writer.flush();
+    await this.init();
     const row = await this.deps.devices.get(id);
     if (!row) throw new LnmtError('LNMT_ERR_NOT_FOUND', `no device with id ${id}`);
     const patch: DevicePatch = {};
@@ -270,8 +291,8 @@ export class DeviceTracker {
   }
 
   async remove(id: number): Promise<DeviceRow> {
-    await this.init();
     await this.writer.flush();
+    await this.init();
     const row = await this.deps.devices.delete(id);
     if (!row) throw new LnmtError('LNMT_ERR_NOT_FOUND', `no device with id ${id}`);
     this.gen++;

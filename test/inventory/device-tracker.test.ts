@@ -87,6 +87,23 @@ describe('device tracker', () => {
     assert.equal((await ctx.repos.devices.getByIp('10.1.0.77'))!.mac, '00:50:56:00:00:01');
   });
 
+  it('follows writes made by another process on the same database', async () => {
+    await record([obs('10.1.5.1', true)]); // index loaded and current
+    const { config } = loadConfig({ env: { LNMT_DATA_DIR: dir }, cwd: dir });
+    const other = await createContext(config, { logger: silentLogger(), persistEvents: false });
+    try {
+      await other.tracker.add({ ip: '10.1.5.2' }, 'device'); // e.g. `lnmt devices add` next to `serve`
+      const gone = (await other.repos.devices.getByIp('10.1.5.1'))!;
+      await other.tracker.remove(gone.id); // e.g. `lnmt devices remove`
+    } finally {
+      await other.close();
+    }
+    // Neither a duplicate insert for .2 nor a history row for the deleted .1: both are seen fresh.
+    const evs = await record([obs('10.1.5.2', true), obs('10.1.5.1', true)]);
+    assert.deepEqual(evs.map((e) => [e.type, (e.data as any).device.ip]).sort(), [['device.discovered', '10.1.5.1'], ['device.state_changed', '10.1.5.2']].sort());
+    assert.equal((await ctx.repos.devices.getByIp('10.1.5.2'))!.status, 'online');
+  });
+
   it('manual add, patch and remove emit their events and validate fields', async () => {
     events.length = 0;
     const row = await ctx.tracker.add({ ip: '10.1.0.200', mac: null, name: 'printer' }, 'body');
