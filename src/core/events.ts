@@ -5,7 +5,8 @@
  */
 import { uuidv7 } from './ids.js';
 
-export type DeviceStatus = 'online' | 'offline' | 'unknown';
+export const DEVICE_STATUSES = ['online', 'offline', 'unknown'] as const;
+export type DeviceStatus = (typeof DEVICE_STATUSES)[number];
 
 export interface DeviceRef {
   id: number;

@@ -51,3 +51,21 @@ export function ipv4ToInt(ip: string): number {
 export function intToIpv4(n: number): string {
   return `${n >>> 24}.${(n >>> 16) & 0xff}.${(n >>> 8) & 0xff}.${n & 0xff}`;
 }
+
+/**
+ * A CIDR as typed by a user, normalised (`10.0.0.7/24` → `10.0.0.0/24`), or null when it is not one. The
+ * address part goes through `normalizeIp`, so legacy forms (`010.0.0.0/8`, read as octal elsewhere) are refused.
+ */
+export function parseSubnet(text: string): string | null {
+  const slash = text.indexOf('/');
+  if (slash < 0 || !/^\d{1,3}$/.test(text.slice(slash + 1))) return null;
+  const ip = normalizeIp(text.slice(0, slash));
+  const bits = Number(text.slice(slash + 1));
+  if (!ip || bits > (ip.includes(':') ? 128 : 32)) return null;
+  const [lo] = cidrKeyRange(`${ip}/${bits}`);
+  const bytes = lo.match(/../g)!.map((h) => parseInt(h, 16));
+  const base = ip.includes(':') ? ipaddr.fromByteArray(bytes).toString() : bytes.slice(12).join('.');
+  return `${normalizeIp(base)}/${bits}`;
+}
+
+export const SUBNET_ALLOWED = 'an IPv4 or IPv6 network in CIDR form, e.g. 192.168.1.0/24 or fd00::/64';

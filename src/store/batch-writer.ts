@@ -32,6 +32,7 @@ export class BatchWriter<T> {
 
   write(items: T | T[]): Promise<void> {
     const arr = Array.isArray(items) ? items : [items];
+    if (arr.length === 0) return this.chain; // nothing to commit: settles with what is already queued
     return new Promise<void>((resolve, reject) => {
       this.pending.items.push(...arr);
       this.pending.resolvers.push({ resolve, reject });

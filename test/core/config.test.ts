@@ -211,8 +211,8 @@ describe('config errors name the key, the value, its source and what is allowed'
   it('unknown LNMT_* variables are errors (a typo never silently does nothing)', () => {
     const err = configError({ cwd: cwdWith(), env: { LNMT_API__PROT: '9000' } });
     const d = detail(err, 'env LNMT_API__PROT');
-    assert.equal(d.message, 'unknown setting');
-    assert.equal(d.value, '9000');
+    assert.match(d.message, /^unknown setting/);
+    assert.equal(d.value, undefined, 'the value is not echoed: an unknown variable may hold a secret');
     assert.match(d.allowed ?? '', /__ between levels/);
   });
 
@@ -279,5 +279,34 @@ describe('secrets', () => {
     const d = detail(err, 'store.postgres.url');
     assert.doesNotMatch(formatError(err), /hunter2/);
     assert.equal(d.value, 'mysql://root:***@db/lnmt');
+  });
+
+  it('keeps the adaptive scan timeout floor at or below its ceiling', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'lnmt-cfg-cross-'));
+    // Only the ceiling given: the default floor (75 ms) follows it down.
+    assert.equal(loadConfig({ env: { LNMT_SCANNER__TIMEOUT_MS: '50' }, cwd }).config.scanner.minTimeoutMs, 50);
+    // Both given and contradictory: an error naming the floor, where it came from, and the ceiling.
+    const err = (() => {
+      try {
+        loadConfig({ env: { LNMT_SCANNER__TIMEOUT_MS: '50', LNMT_SCANNER__MIN_TIMEOUT_MS: '60' }, cwd });
+      } catch (e) {
+        return e as LnmtError;
+      }
+      throw new Error('expected an error');
+    })();
+    assert.equal(err.code, 'LNMT_ERR_CONFIG');
+    assert.match(err.details[0]!.where, /^scanner\.minTimeoutMs \(from env LNMT_SCANNER__MIN_TIMEOUT_MS\)$/);
+    assert.match(err.details[0]!.allowed ?? '', /scanner\.timeoutMs \(50\)/);
+  });
+
+  it('never echoes the value of an unknown LNMT_ variable (it may be a secret)', () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'lnmt-cfg-secret-'));
+    try {
+      loadConfig({ env: { LNMT_API_SECRET: 'hunter2' }, cwd });
+      assert.fail('expected an error');
+    } catch (e) {
+      assert.doesNotMatch(formatError(e), /hunter2/);
+      assert.match(formatError(e), /env LNMT_API_SECRET/);
+    }
   });
 });

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { cidrKeyRange, intToIpv4, ipKey, ipv4ToInt, normalizeIp } from '../../src/core/ip.js';
+import { cidrKeyRange, intToIpv4, ipKey, ipv4ToInt, normalizeIp, parseSubnet } from '../../src/core/ip.js';
 
 describe('normalizeIp', () => {
   it('canonical forms: dotted quad, RFC 5952 IPv6, IPv4-mapped IPv6 as IPv4', () => {
@@ -46,5 +46,13 @@ describe('ipKey and cidrKeyRange', () => {
     const [lo6, hi6] = cidrKeyRange('fd00::/64');
     assert.ok(ipKey('fd00::abcd') >= lo6 && ipKey('fd00::abcd') <= hi6);
     assert.ok(!(ipKey('fd01::') <= hi6));
+  });
+
+  it('parses subnets strictly and normalises them to their network address', () => {
+    assert.equal(parseSubnet('10.0.0.7/24'), '10.0.0.0/24');
+    assert.equal(parseSubnet('192.168.1.0/24'), '192.168.1.0/24');
+    assert.equal(parseSubnet('FD00::1/64'), 'fd00::/64');
+    assert.equal(parseSubnet('0.0.0.0/0'), '0.0.0.0/0');
+    for (const bad of ['010.0.0.0/8', '10.0.0.0/33', 'fd00::/129', '10.0.0.0', '10.0.0.0/x', 'abc/8', '10.1/16']) assert.equal(parseSubnet(bad), null, bad);
   });
 });

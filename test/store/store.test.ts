@@ -230,6 +230,15 @@ for (const dialect of [sqliteDialect(), postgresDialect()]) {
       assert.equal(await tokens.findActive(`${secret}x`), undefined);
       assert.equal((await tokens.revoke('ci')).length, 1);
       assert.equal(await tokens.findActive(secret), undefined);
+      // Ids are UUIDv7: tokens made in the same minute share an 8-character prefix, which must not revoke both.
+      const a = await tokens.create('a', 'viewer');
+      const b = await tokens.create('b', 'admin');
+      const shared = a.row.id.slice(0, 8);
+      assert.equal(b.row.id.slice(0, 8), shared);
+      await assert.rejects(tokens.revoke(shared), /matches 2 tokens/);
+      assert.ok(await tokens.findActive(a.secret));
+      assert.equal((await tokens.revoke(a.row.id.slice(0, 23))).length, 1);
+      assert.ok(await tokens.findActive(b.secret), 'the other token still works');
     });
 
     it('stores events once even when delivered twice', async () => {

@@ -10,7 +10,7 @@ export const auditLogPlugin = globalPlugin('lnmt-audit-log', async (app) => {
     const write = req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'OPTIONS';
     if (write || reply.statusCode >= 500) {
       req.log.info(
-        { method: req.method, url: req.url, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, token: req.principal?.name ?? null, ip: req.ip },
+        { method: req.method, url: req.url, route: req.routeOptions.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, token_name: req.principal?.name ?? null, ip: req.ip },
         write ? 'api write' : 'api request failed',
       );
     }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AppContext } from '../../app/context.js';
 import { LnmtError } from '../../core/errors.js';
-import { cidrKeyRange } from '../../core/ip.js';
+import { SUBNET_ALLOWED, parseSubnet } from '../../core/ip.js';
 import type { DeviceListQuery } from '../../store/repositories/device-repo.js';
 import { deviceView, historyView } from '../../views/device-view.js';
 import type { ResponseCache } from '../response-cache.js';
@@ -175,14 +175,11 @@ function notFound(id: number): LnmtError {
 
 /** Validated query → repository query with defaults; the subnet is checked as a CIDR here. */
 function normalize(q: DeviceListQueryT): DeviceListQuery & Required<Pick<DeviceListQuery, 'sort' | 'order'>> {
-  if (q.subnet !== undefined) {
-    try {
-      cidrKeyRange(q.subnet);
-    } catch {
-      throw new LnmtError('LNMT_ERR_VALIDATION', `invalid request: query.subnet: "${q.subnet}" is not a CIDR`, {
-        details: [{ where: 'query.subnet', value: q.subnet, message: 'not a CIDR', allowed: 'an IPv4 or IPv6 network in CIDR form, e.g. 192.168.1.0/24 or fd00::/64' }],
-      });
-    }
+  const subnet = q.subnet === undefined ? undefined : parseSubnet(q.subnet);
+  if (subnet === null) {
+    throw new LnmtError('LNMT_ERR_VALIDATION', `invalid request: query.subnet: "${q.subnet}" is not a CIDR`, {
+      details: [{ where: 'query.subnet', value: q.subnet, message: 'not a CIDR', allowed: SUBNET_ALLOWED }],
+    });
   }
-  return { status: q.status, vendor: q.vendor, subnet: q.subnet, q: q.q, limit: q.limit ?? DEFAULT_LIMIT, offset: q.offset ?? 0, sort: q.sort ?? 'ip', order: q.order ?? 'asc' };
+  return { status: q.status, vendor: q.vendor, subnet, q: q.q, limit: q.limit ?? DEFAULT_LIMIT, offset: q.offset ?? 0, sort: q.sort ?? 'ip', order: q.order ?? 'asc' };
 }

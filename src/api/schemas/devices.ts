@@ -1,8 +1,9 @@
 import Type, { type Static } from 'typebox';
 import { DEVICE_SORTS } from '../../store/repositories/device-repo.js';
 import { Nullable, Timestamp } from './common.js';
+import { DEVICE_STATUSES } from '../../core/events.js';
 
-export const DEVICE_STATUSES = ['online', 'offline', 'unknown'] as const;
+export { DEVICE_STATUSES };
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
 export const DEFAULT_HISTORY = 20;

@@ -11,8 +11,9 @@ import { FlagCheck } from '../flags.js';
 import { ago, dash, renderTable, rtt, shortTime } from '../format.js';
 import { writeAsync, type CliStream } from '../io.js';
 import type { CliRuntime, CommandGroup } from '../runtime.js';
+import { DEVICE_STATUSES } from '../../core/events.js';
 
-const STATUSES = ['online', 'offline', 'unknown'] as const;
+const STATUSES = DEVICE_STATUSES;
 /** Same list as DEVICE_SORTS in the device repository (kept here so `--help` does not load the store). */
 const SORTS = ['ip', 'hostname', 'vendor', 'status', 'last_seen', 'first_seen', 'rtt_ms', 'mac'] as const;
 const MAX_LIMIT = 10_000;
@@ -88,13 +89,10 @@ async function checkFilters(check: FlagCheck, o: FilterOpts): Promise<DeviceFilt
   f.vendor = o.vendor === undefined ? undefined : check.text('--vendor', o.vendor, 200);
   f.q = o.search === undefined ? undefined : check.text('--search', o.search, 200);
   if (o.subnet !== undefined) {
-    const { default: ipaddr } = await import('ipaddr.js');
-    if (ipaddr.isValidCIDR(o.subnet)) {
-      const [addr, bits] = ipaddr.parseCIDR(o.subnet);
-      f.subnet = `${addr.toString()}/${bits}`;
-    } else {
-      check.add({ where: '--subnet', value: o.subnet, message: 'not a CIDR', allowed: 'an IPv4 or IPv6 network in CIDR form, e.g. 192.168.1.0/24 or fd00::/64' });
-    }
+    const { parseSubnet, SUBNET_ALLOWED } = await import('../../core/ip.js');
+    const subnet = parseSubnet(o.subnet);
+    if (subnet) f.subnet = subnet;
+    else check.add({ where: '--subnet', value: o.subnet, message: 'not a CIDR', allowed: SUBNET_ALLOWED });
   }
   return f;
 }

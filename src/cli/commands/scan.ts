@@ -57,9 +57,7 @@ async function scan(rt: CliRuntime, cmd: CommandUnknownOpts, targets: string[], 
   if (!o.arp) flags.push({ key: 'scanner.neighbours', value: false, flag: '--no-arp' });
   check.done();
   const loaded = await rt.loadConfig(cmd, flags);
-  const scanner = loaded.config.scanner;
-  // A shorter --timeout than the adaptive floor lowers the floor with it instead of being ignored.
-  if (scanner.minTimeoutMs > scanner.timeoutMs) scanner.minTimeoutMs = scanner.timeoutMs;
+  const scanner = loaded.config.scanner; // a --timeout below the adaptive floor lowers the floor (loadConfig)
 
   // Targets are checked before the store is opened: a typo never creates a data directory or a scan row.
   const { parseTargets } = await import('../../inventory/targets.js');

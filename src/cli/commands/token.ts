@@ -31,7 +31,7 @@ export const tokenCommands: CommandGroup = {
 
     token
       .command('revoke')
-      .description('revoke a token by id, id prefix (8+ characters) or name; it stops working at once')
+      .description('revoke a token by id, unique id prefix (8+ characters) or name; a running server stops accepting it within 5 s')
       .argument('<id|name>', 'token id, id prefix or name')
       .option('--json', 'print the revoked tokens as JSON')
       .action(async (ref, opts, cmd) => revoke(rt, cmd as unknown as CommandUnknownOpts, ref, opts));

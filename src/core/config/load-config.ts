@@ -74,7 +74,7 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
     if (!name.startsWith('LNMT_') || NON_CONFIG_ENV.has(name) || raw === undefined) continue;
     const path = envPath(name);
     if (!path) {
-      details.push({ where: `env ${name}`, value: raw, message: 'unknown setting', allowed: `LNMT_<KEY> with __ between levels, for keys: ${Object.keys(SCHEMA.properties).join(', ')}` });
+      details.push({ where: `env ${name}`, message: 'unknown setting (its value is not shown: it may be a secret)', allowed: `LNMT_<KEY> with __ between levels, for keys: ${Object.keys(SCHEMA.properties).join(', ')}` });
       continue;
     }
     setPath(merged, path, coerceString(schemaAt(SCHEMA, path), raw));
@@ -88,6 +88,7 @@ export function loadConfig(input: ConfigInput = {}): LoadedConfig {
   }
 
   details.push(...validate(merged, sources));
+  if (details.length === 0) details.push(...crossCheck(merged as unknown as LnmtConfig, sources));
   if (details.length > 0) {
     throw new LnmtError('LNMT_ERR_CONFIG', `configuration is invalid (${details.length} problem${details.length > 1 ? 's' : ''})`, { details });
   }
@@ -132,6 +133,20 @@ function validate(value: Record<string, unknown>, sources: Record<string, string
     out.set(key, { where: withSource(key, sources), value: shown, message: 'invalid value', allowed: describeAllowed(schema) });
   }
   return [...out.values()];
+}
+
+/**
+ * Rules between keys. The adaptive scan timeout lives in [minTimeoutMs, timeoutMs]: a floor set explicitly
+ * above the ceiling is an error naming both; a ceiling set below the default floor lowers the floor with it.
+ */
+function crossCheck(config: LnmtConfig, sources: Record<string, string>): ErrorDetail[] {
+  const s = config.scanner;
+  if (s.minTimeoutMs <= s.timeoutMs) return [];
+  if (sources['scanner.minTimeoutMs'] === undefined) {
+    s.minTimeoutMs = s.timeoutMs;
+    return [];
+  }
+  return [{ where: withSource('scanner.minTimeoutMs', sources), value: s.minTimeoutMs, message: `above scanner.timeoutMs (${s.timeoutMs})`, allowed: `at most scanner.timeoutMs (${s.timeoutMs})` }];
 }
 
 function withSource(key: string, sources: Record<string, string>): string {

@@ -1,6 +1,8 @@
 import Type, { type Static } from 'typebox';
 
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+/** `192.0.2.53`, `192.0.2.53:5353`, `2001:db8::53` or `[2001:db8::53]:5353` — what the resolver accepts. */
+const DNS_SERVER = '^((\\d{1,3}\\.){3}\\d{1,3}(:\\d{1,5})?|[0-9A-Fa-f:]*:[0-9A-Fa-f:.]*|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?)$';
 
 /**
  * The one configuration schema: YAML file, `LNMT_*` environment variables and CLI flags all land here and are
@@ -67,7 +69,7 @@ export const ConfigSchema = Type.Object(
         neighbours: Type.Boolean(),
         reverseDns: Type.Boolean(),
         /** DNS servers for reverse lookups (`ip` or `ip:port`); empty = the system resolver's. */
-        dnsServers: Type.Array(Type.String({ minLength: 1 }), { maxItems: 8 }),
+        dnsServers: Type.Array(Type.String({ pattern: DNS_SERVER }), { maxItems: 8 }),
         dnsTimeoutMs: Type.Integer({ minimum: 50, maximum: 30000 }),
         /** Upper bound of the per-host wait; the adaptive timeout never exceeds it. */
         timeoutMs: Type.Integer({ minimum: 50, maximum: 60000 }),

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { LnmtError } from '../../core/errors.js';
 import { randomToken, uuidv7 } from '../../core/ids.js';
 import type { Database, TokenRow } from '../schema.js';
 
@@ -30,10 +31,21 @@ export class TokenRepo {
     return this.db.selectFrom('api_tokens').selectAll().where('token_hash', '=', hashToken(secret)).where('revoked_at', 'is', null).executeTakeFirst();
   }
 
-  /** Revoke by id, id prefix (>= 8 chars) or exact name. Returns the revoked rows. */
+  /**
+   * Revoke by exact id or name, or else by an id prefix (>= 8 chars) that matches exactly one token: ids are
+   * UUIDv7, so a short prefix is a time window that can cover several tokens. Returns the revoked rows.
+   */
   async revoke(ref: string, now = Date.now()): Promise<TokenRow[]> {
-    const all = await this.list();
-    const hits = all.filter((t) => t.revoked_at === null && (t.id === ref || t.name === ref || (ref.length >= 8 && t.id.startsWith(ref))));
+    const active = (await this.list()).filter((t) => t.revoked_at === null);
+    let hits = active.filter((t) => t.id === ref || t.name === ref);
+    if (hits.length === 0 && ref.length >= 8) {
+      hits = active.filter((t) => t.id.startsWith(ref));
+      if (hits.length > 1) {
+        throw new LnmtError('LNMT_ERR_CONFLICT', `id prefix "${ref}" matches ${hits.length} tokens; give more of the id or the name`, {
+          details: [{ where: '<id|name>', value: ref, message: 'ambiguous id prefix', allowed: hits.map((h) => h.id).join(', ') }],
+        });
+      }
+    }
     if (hits.length === 0) return [];
     await this.db.updateTable('api_tokens').set({ revoked_at: now }).where('id', 'in', hits.map((h) => h.id)).execute();
     return hits;
