@@ -240,13 +240,22 @@ export async function run(args: string[]): Promise<void> {
     process.stdout.write(`seeded ${devices} devices in ${seeded.seconds.toFixed(2)} s\n`);
 
     const runs: LoadFigures[] = [];
-    let srv = await startChild(dir, true);
-    runs.push(await load(srv.child, srv.url, '/api/devices?limit=100', 'GET /api/devices?limit=100', seeded.token, o));
-    runs.push(await load(srv.child, srv.url, '/api/health', 'GET /api/health', null, o));
-    await stopChild(srv.child);
-    srv = await startChild(dir, false);
-    runs.push(await load(srv.child, srv.url, '/api/devices?limit=100', 'GET /api/devices?limit=100 (response cache off)', seeded.token, o));
-    await stopChild(srv.child);
+    // A failed load must not leave the server child (and its IPC channel) keeping the benchmark alive.
+    const withServer = async (cache: boolean, body: (srv: { child: ChildProcess; url: string }) => Promise<void>) => {
+      const srv = await startChild(dir, cache);
+      try {
+        await body(srv);
+      } finally {
+        await stopChild(srv.child);
+      }
+    };
+    await withServer(true, async (srv) => {
+      runs.push(await load(srv.child, srv.url, '/api/devices?limit=100', 'GET /api/devices?limit=100', seeded.token, o));
+      runs.push(await load(srv.child, srv.url, '/api/health', 'GET /api/health', null, o));
+    });
+    await withServer(false, async (srv) => {
+      runs.push(await load(srv.child, srv.url, '/api/devices?limit=100', 'GET /api/devices?limit=100 (response cache off)', seeded.token, o));
+    });
 
     const su = await statusUpdates(dir, devices, updates, producers, batch);
 

@@ -39,8 +39,6 @@ export class ResponseCache {
   private readonly entries = new Map<string, CachedBody & { at: number }>();
   private version = '';
   private bytes = 0;
-  hits = 0;
-  misses = 0;
 
   constructor(private readonly opts: ResponseCacheOptions) {}
 
@@ -57,16 +55,11 @@ export class ResponseCache {
 
   get(key: string): CachedBody | undefined {
     const e = this.entries.get(key);
-    if (e === undefined) {
-      this.misses++;
-      return undefined;
-    }
+    if (e === undefined) return undefined;
     if (this.opts.ttlMs && (this.opts.now ?? Date.now)() - e.at > this.opts.ttlMs) {
       this.delete(key, e);
-      this.misses++;
       return undefined;
     }
-    this.hits++;
     return e;
   }
 

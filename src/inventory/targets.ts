@@ -3,7 +3,7 @@ import ipaddr from 'ipaddr.js';
 import { LnmtError, type ErrorDetail } from '../core/errors.js';
 import { intToIpv4, ipv4ToInt, normalizeIp } from '../core/ip.js';
 
-/** A parsed target list: IPv4 as merged integer ranges (so a forced /8 costs no memory), IPv6 and names listed. */
+/** A parsed target list: IPv4 as merged integer ranges (a forced /8 is two numbers), IPv6 and names listed. */
 export interface TargetSet {
   /** Sorted, non-overlapping inclusive ranges of IPv4 addresses as unsigned ints. */
   v4: Array<[number, number]>;
@@ -25,7 +25,11 @@ export interface ParseTargetsOptions {
 const ALLOWED = 'an IPv4 address, IPv4 CIDR (10.0.0.0/24), range (10.0.0.1-10.0.0.50 or 10.0.0.1-50), IPv6 address or CIDR (/112 or longer), or a hostname';
 const HOSTNAME = /^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
 
-type Parsed = { kind: 'v4'; range: [number, number] } | { kind: 'v6'; list: string[] } | { kind: 'name'; name: string };
+/** IPv6 networks are expanded only after the size guard passed: `size` is known, `expand()` builds the list. */
+type Parsed = { kind: 'v4'; range: [number, number] } | { kind: 'v6'; size: number; expand: () => string[] } | { kind: 'name'; name: string };
+
+/** IPv6 addresses a sweep may cover even with `force` (sixteen /112s): beyond that it is not a sweep any more. */
+export const MAX_IPV6_ADDRESSES = 1_048_576;
 
 /** Parses one target without resolving names. Throws a message describing the problem. */
 export function parseTarget(raw: string): Parsed {
@@ -52,16 +56,19 @@ export function parseTarget(raw: string): Parsed {
     if (bits < 112) throw new Error(`IPv6 prefix /${bits} is too large to sweep (at most /112, 65,536 addresses); list addresses instead`);
     const net = ipaddr.IPv6.networkAddressFromCIDR(`${ip}/${bits}`).toByteArray();
     const n = 2 ** (128 - bits);
-    const list: string[] = [];
-    const baseLow = (net[14]! << 8) | net[15]!;
-    for (let i = 0; i < n; i++) {
-      const b = net.slice();
-      const v = baseLow + i;
-      b[14] = (v >> 8) & 0xff;
-      b[15] = v & 0xff;
-      list.push((ipaddr.fromByteArray(b) as ipaddr.IPv6).toRFC5952String());
-    }
-    return { kind: 'v6', list };
+    const expand = () => {
+      const list: string[] = [];
+      const baseLow = (net[14]! << 8) | net[15]!;
+      for (let i = 0; i < n; i++) {
+        const b = net.slice();
+        const v = baseLow + i;
+        b[14] = (v >> 8) & 0xff;
+        b[15] = v & 0xff;
+        list.push((ipaddr.fromByteArray(b) as ipaddr.IPv6).toRFC5952String());
+      }
+      return list;
+    };
+    return { kind: 'v6', size: n, expand };
   }
   const dash = t.indexOf('-');
   if (dash > 0 && /^[\d.]+-[\d.]+$/.test(t)) {
@@ -78,7 +85,7 @@ export function parseTarget(raw: string): Parsed {
     return { kind: 'v4', range: [s, e] };
   }
   const ip = normalizeIp(t);
-  if (ip) return ip.includes(':') ? { kind: 'v6', list: [ip] } : { kind: 'v4', range: [ipv4ToInt(ip), ipv4ToInt(ip)] };
+  if (ip) return ip.includes(':') ? { kind: 'v6', size: 1, expand: () => [ip] } : { kind: 'v4', range: [ipv4ToInt(ip), ipv4ToInt(ip)] };
   if (/^[\d.]+$/.test(t)) throw new Error(`"${t}" is not a valid IPv4 address`);
   if (t.includes(':')) throw new Error(`"${t}" is not a valid IPv6 address`);
   if (!HOSTNAME.test(t)) throw new Error(`"${t}" is neither an address nor a valid hostname`);
@@ -99,6 +106,7 @@ export async function parseTargets(targets: readonly string[], opts: ParseTarget
   const details: ErrorDetail[] = [];
   const ranges: Array<[number, number]> = [];
   const v6 = new Set<string>();
+  const v6Nets: Array<Extract<Parsed, { kind: 'v6' }>> = [];
   const names = new Map<string, string[]>();
   if (targets.length === 0) {
     throw new LnmtError('LNMT_ERR_TARGET', 'no scan targets given', { details: [{ where, message: 'at least one target is required', allowed: ALLOWED }] });
@@ -114,7 +122,7 @@ export async function parseTargets(targets: readonly string[], opts: ParseTarget
         return;
       }
       if (p.kind === 'v4') ranges.push(p.range);
-      else if (p.kind === 'v6') for (const a of p.list) v6.add(a);
+      else if (p.kind === 'v6') v6Nets.push(p);
       else {
         try {
           const addrs = (await resolve(p.name)).map((a) => normalizeIp(a)).filter((a): a is string => a !== null);
@@ -135,13 +143,24 @@ export async function parseTargets(targets: readonly string[], opts: ParseTarget
     throw new LnmtError('LNMT_ERR_TARGET', `invalid scan target${details.length > 1 ? 's' : ''}`, { details });
   }
   const v4 = mergeRanges(ranges);
-  const count = v4.reduce((n, [s, e]) => n + (e - s + 1), 0) + v6.size;
-  if (count > opts.maxAddresses && !opts.force) {
-    throw new LnmtError('LNMT_ERR_TARGET_TOO_LARGE', `targets cover ${count.toLocaleString('en-US')} addresses, more than the limit of ${opts.maxAddresses.toLocaleString('en-US')} (a /16)`, {
-      details: [{ where, value: targets, message: 'range too large', allowed: `at most ${opts.maxAddresses} addresses, or pass --force (API: "force": true)` }],
+  const v4Count = v4.reduce((n, [s, e]) => n + (e - s + 1), 0);
+  // Guard before expanding IPv6 networks (an upper bound: overlaps are not subtracted yet).
+  const v6Bound = v6.size + v6Nets.reduce((n, p) => n + p.size, 0);
+  if (v6Bound > MAX_IPV6_ADDRESSES) {
+    throw new LnmtError('LNMT_ERR_TARGET_TOO_LARGE', `IPv6 targets cover up to ${v6Bound.toLocaleString('en-US')} addresses; a sweep is limited to ${MAX_IPV6_ADDRESSES.toLocaleString('en-US')}, even with --force`, {
+      details: [{ where, value: targets, message: 'IPv6 range too large', allowed: `at most ${MAX_IPV6_ADDRESSES} IPv6 addresses (sixteen /112 networks)` }],
     });
   }
+  if (v4Count + v6Bound > opts.maxAddresses && !opts.force) tooLarge(v4Count + v6Bound, targets, opts, where);
+  for (const p of v6Nets) for (const a of p.expand()) v6.add(a);
+  const count = v4Count + v6.size;
   return { v4, v6: [...v6], names, count };
+}
+
+function tooLarge(count: number, targets: readonly string[], opts: ParseTargetsOptions, where: string): never {
+  throw new LnmtError('LNMT_ERR_TARGET_TOO_LARGE', `targets cover ${count.toLocaleString('en-US')} addresses, more than the limit of ${opts.maxAddresses.toLocaleString('en-US')} (scanner.maxAddresses)`, {
+    details: [{ where, value: targets, message: 'range too large', allowed: `at most ${opts.maxAddresses} addresses, or pass --force (API: "force": true)` }],
+  });
 }
 
 function mergeRanges(ranges: Array<[number, number]>): Array<[number, number]> {

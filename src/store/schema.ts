@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** Timestamps are Unix epoch milliseconds (INTEGER in SQLite, BIGINT in PostgreSQL). */
 type Millis = number;
@@ -93,4 +93,3 @@ export type DeviceRow = Selectable<DevicesTable>;
 export type HistoryRow = Selectable<DeviceStatusHistoryTable>;
 export type ScanRow = Selectable<ScansTable>;
 export type TokenRow = Selectable<ApiTokensTable>;
-export type Unused = ColumnType<never>;

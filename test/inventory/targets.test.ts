@@ -267,4 +267,14 @@ describe('errors', () => {
     assert.throws(() => parseTarget('10.0.0.01-5'), /range start/);
     assert.throws(() => parseTarget('10.0.0.256'), /not a valid IPv4 address/);
   });
+
+  it('guards IPv6 networks before expanding them, with a ceiling even under --force', async () => {
+    const seventeen = Array.from({ length: 17 }, (_, i) => `fd00:${i.toString(16)}::/112`);
+    await assert.rejects(parseTargets(seventeen, { maxAddresses: 65_536, force: true }), (e: LnmtError) => e.code === 'LNMT_ERR_TARGET_TOO_LARGE' && /even with --force/.test(e.message));
+    await assert.rejects(parseTargets(['fd00::/112', 'fd01::/112'], { maxAddresses: 65_536, force: false }), (e: LnmtError) => e.code === 'LNMT_ERR_TARGET_TOO_LARGE');
+    const ok = await parseTargets(['fd00::/112', 'fd01::/112'], { maxAddresses: 65_536, force: true });
+    assert.equal(ok.count, 131_072);
+    // Overlapping IPv6 targets are counted once.
+    assert.equal((await parseTargets(['fd00::/120', 'fd00::1', 'fd00::/124'], { maxAddresses: 65_536, force: false })).count, 256);
+  });
 });

@@ -4,6 +4,7 @@ import { Settings } from 'typebox/system';
 import Value from 'typebox/value';
 import { parseDocument } from 'yaml';
 import { LnmtError, type ErrorDetail } from '../errors.js';
+import { redactUrl } from '../redact-url.js';
 import { defaultConfig } from './defaults.js';
 import { coerceString, describeAllowed, schemaAt } from './describe.js';
 import { ConfigSchema, SECRET_KEYS, type LnmtConfig } from './schema.js';
@@ -129,7 +130,7 @@ function validate(value: Record<string, unknown>, sources: Record<string, string
     const schema = schemaAt(SCHEMA, path);
     const given = getPath(value, path);
     // Errors name the value given, but never a secret's (ErrorDetail.value is "already masked if secret").
-    const shown = SECRET_KEYS.includes(key) && typeof given === 'string' ? maskUrlPassword(given) : given;
+    const shown = SECRET_KEYS.includes(key) && typeof given === 'string' ? redactUrl(given) : given;
     out.set(key, { where: withSource(key, sources), value: shown, message: 'invalid value', allowed: describeAllowed(schema) });
   }
   return [...out.values()];
@@ -203,17 +204,7 @@ export function maskSecrets(config: LnmtConfig): LnmtConfig {
   for (const key of SECRET_KEYS) {
     const path = key.split('.');
     const v = getPath(copy, path);
-    if (typeof v === 'string') setPath(copy, path, maskUrlPassword(v));
+    if (typeof v === 'string') setPath(copy, path, redactUrl(v));
   }
   return copy as unknown as LnmtConfig;
-}
-
-function maskUrlPassword(v: string): string {
-  try {
-    const u = new URL(v);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return '***';
-  }
 }

@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { LnmtError } from '../../core/errors.js';
+import { redactUrl } from '../../core/redact-url.js';
 import { migrateToLatest } from '../migrations/index.js';
 import type { Database } from '../schema.js';
 import type { Store } from '../store.js';
@@ -21,14 +22,14 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     c.release();
   } catch (cause) {
     await pool.end().catch(() => {});
-    throw new LnmtError('LNMT_ERR_STORE', `cannot connect to PostgreSQL at ${redact(opts.url)}`, { cause });
+    throw new LnmtError('LNMT_ERR_STORE', `cannot connect to PostgreSQL at ${redactUrl(opts.url, 'postgres://***')}`, { cause });
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   await migrateToLatest(db, 'postgres');
   return {
     dialect: 'postgres',
     db,
-    location: redact(opts.url),
+    location: redactUrl(opts.url, 'postgres://***'),
     async sizeBytes() {
       const r = await sql<{ n: number }>`SELECT pg_database_size(current_database())::bigint AS n`.execute(db);
       return Number(r.rows[0]?.n ?? 0);
@@ -42,14 +43,4 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       await db.destroy();
     },
   };
-}
-
-function redact(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return 'postgres://***';
-  }
 }

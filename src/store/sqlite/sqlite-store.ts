@@ -13,7 +13,6 @@ export interface SqliteStoreOptions {
   cacheSizeMb: number;
   mmapSizeMb: number;
   busyTimeoutMs: number;
-  readonly?: boolean;
 }
 
 export function sqliteFilePath(opts: Pick<SqliteStoreOptions, 'dataDir' | 'file'>): string {
