@@ -133,7 +133,7 @@ describe('lnmt scan 127.0.0.1', () => {
 describe('lnmt scan input errors: exit 2, nothing created', () => {
   const cases: Array<[string, string[], RegExp[]]> = [
     ['bad targets, each with its index', ['scan', '127.0.0.1', '300.1.1.1', 'bad_host!'], [/invalid scan targets \[LNMT_ERR_TARGET\]/, /targets\[1\]: "300\.1\.1\.1" is not a valid IPv4 address/, /targets\[2\]: "bad_host!" is neither an address nor a valid hostname/]],
-    ['more than a /16 without --force', ['scan', '10.0.0.0/8'], [/targets cover 16,777,214 addresses, more than the limit of 65,536 \(a \/16\) \[LNMT_ERR_TARGET_TOO_LARGE\]/, /or pass --force/]],
+    ['more than a /16 without --force', ['scan', '10.0.0.0/8'], [/targets cover 16,777,214 addresses, more than the limit of 65,536 \(scanner\.maxAddresses\) \[LNMT_ERR_TARGET_TOO_LARGE\]/, /or pass --force/]],
     ['scan flags are config keys, named with flag and key', ['scan', '127.0.0.1', '--timeout', 'soon', '--retries', '99', '--concurrency', '0'], [/scanner\.timeoutMs \(from flag --timeout\): invalid value; got "soon"; allowed: an integer from 50 to 60000/, /scanner\.retries \(from flag --retries\): invalid value; got 99; allowed: an integer from 0 to 10/, /scanner\.concurrency \(from flag --concurrency\): invalid value; got 0; allowed: an integer from 1 to 4096/]],
     ['bad ports', ['scan', '127.0.0.1', '--ports', '22,http,70000'], [/scanner\.tcpPorts\.1 \(from flag --ports\): invalid value; got "http"/, /scanner\.tcpPorts\.2 \(from flag --ports\): invalid value; got 70000; allowed: an integer from 1 to 65535/]],
     ['too many ports', ['scan', '127.0.0.1', '--ports', '1-1000'], [/--ports: too many ports; got "1-1000"; allowed: at most 64 ports/]],
