@@ -29,21 +29,20 @@ export interface BuildAppOptions {
 }
 
 /**
- * The device data version the list cache watches: the tracker's generation (every write made in this process,
- * exact) and SQLite's `data_version` (commits by other processes, e.g. `lnmt devices add` run against the same
- * file), the latter read at most every 100 ms — so another process's write shows within 100 ms.
+ * The device data version the list cache and the per-filter totals watch: the tracker's generation (every
+ * write made in this process, exact) and an external part — SQLite's `data_version` (commits by other
+ * processes, e.g. `lnmt devices add` run against the same file), read at most every 100 ms; on PostgreSQL,
+ * which other hubs may write with no signal we can see, the current second, so nothing is staler than 1 s.
  */
 function deviceDataVersion(ctx: AppContext): () => string {
-  const external = ctx.store.dataVersion?.bind(ctx.store);
-  let dv = external?.() ?? 0;
+  const external = ctx.store.dataVersion?.bind(ctx.store) ?? (() => Math.floor(Date.now() / 1000));
+  let dv = external();
   let checked = Date.now();
   return () => {
-    if (external) {
-      const now = Date.now();
-      if (now - checked >= 100) {
-        dv = external();
-        checked = now;
-      }
+    const now = Date.now();
+    if (now - checked >= 100) {
+      dv = external();
+      checked = now;
     }
     return `${ctx.tracker.generation}:${dv}`;
   };
@@ -75,8 +74,6 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
       ? null
       : new ResponseCache({
           version: dataVersion,
-          // PostgreSQL may be written by other hubs, which no local counter sees: bound staleness to 1 s.
-          ttlMs: ctx.store.dataVersion ? 0 : 1000,
           compressThreshold: ctx.config.api.compressThreshold,
         });
 

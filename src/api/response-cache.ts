@@ -15,19 +15,13 @@ export interface ResponseCacheOptions {
   /**
    * The data version: any change means every cached body may be stale. For devices: the tracker's write
    * generation (writes in this process) plus SQLite's `data_version` (commits by other processes, such as a
-   * CLI `lnmt scan` against the same file).
+   * CLI `lnmt scan` against the same file) or, on PostgreSQL, the current second.
    */
   version: () => string;
-  /**
-   * Also expire entries after this long. Needed when `version` cannot see every writer (PostgreSQL shared by
-   * several hubs); 0 = only the version expires entries.
-   */
-  ttlMs?: number;
   maxEntries?: number;
   maxBytes?: number;
   /** Compress when the client asks and the body is at least this many bytes (`api.compressThreshold`). */
   compressThreshold: number;
-  now?: () => number;
 }
 
 /**
@@ -36,7 +30,7 @@ export interface ResponseCacheOptions {
  * change instead of one per request; responses carry an ETag so unchanged pages revalidate as 304s.
  */
 export class ResponseCache {
-  private readonly entries = new Map<string, CachedBody & { at: number }>();
+  private readonly entries = new Map<string, CachedBody>();
   private version = '';
   private bytes = 0;
 
@@ -54,18 +48,12 @@ export class ResponseCache {
   }
 
   get(key: string): CachedBody | undefined {
-    const e = this.entries.get(key);
-    if (e === undefined) return undefined;
-    if (this.opts.ttlMs && (this.opts.now ?? Date.now)() - e.at > this.opts.ttlMs) {
-      this.delete(key, e);
-      return undefined;
-    }
-    return e;
+    return this.entries.get(key);
   }
 
   /** Stores a body computed under `version`; dropped if the data moved on meanwhile. */
   set(key: string, body: Buffer, version: string): CachedBody {
-    const entry = { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"`, at: (this.opts.now ?? Date.now)() };
+    const entry = { body, etag: `W/"${createHash('sha1').update(body).digest('base64url')}"` };
     if (version !== this.version || body.length > (this.opts.maxBytes ?? 64 * 1024 * 1024) / 8) return entry;
     const old = this.entries.get(key);
     if (old) this.delete(key, old);
