@@ -7,24 +7,15 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ESC, TempDirs, ensureBuilt, freePort, lnmt, start, waitFor } from './helpers.js';
+import type { HostResult } from '../../src/inventory/scanner/scan-types.js';
 
 const dirs = new TempDirs();
 let cwd: string;
 let closed: number;
 const run = (args: string[]) => lnmt(args, { cwd, timeoutMs: 60_000 });
 
-interface Host {
-  ip: string;
-  up: boolean;
-  method: string | null;
-  rtt_ms: number | null;
-  mac: string | null;
-  hostname: string | null;
-  vendor: string | null;
-  mac_private: boolean;
-  cached: boolean;
-  device_id: number | null;
-}
+/** What `lnmt scan --json` prints per host. */
+type Host = HostResult;
 
 before(async () => {
   ensureBuilt();
