@@ -73,7 +73,11 @@ export class DeviceTracker {
    * `serve`) added, removed or scanned devices. On SQLite `data_version` tells exactly, for microseconds; on
    * PostgreSQL, which has no such signal, the index is reloaded when older than `RELOAD_MS`.
    */
-  async init(): Promise<void> {
+  init(): Promise<void> {
+    return this.writer.exclusive(() => this.sync()); // never while a batch is editing the index
+  }
+
+  private async sync(): Promise<void> {
     const version = this.deps.store.dataVersion?.() ?? null;
     if (this.loaded && (version === null ? Date.now() - this.loadedAt < RELOAD_MS : version === this.storeVersion)) return;
     await this.reload();
@@ -130,7 +134,7 @@ export class DeviceTracker {
   }
 
   private async applyBatch(items: Array<{ obs: HostObservation; outcome: RecordOutcome }>): Promise<void> {
-    await this.init(); // catch up with other processes' writes first
+    await this.sync(); // catch up with other processes' writes first (batches run one at a time)
     const events: AnyEvent[] = [];
     const sensor = this.deps.sensor;
     const ev = <T extends keyof EventPayloads>(type: T, data: EventPayloads[T], time: number) => events.push(makeEvent(type, data, { sensor, now: time }) as AnyEvent);
@@ -224,9 +228,13 @@ export class DeviceTracker {
   }
 
   /** Manual add (API/CLI). Rejects duplicates and bad fields with the field named. */
-  async add(input: { ip: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where = 'body', by: 'api' | 'cli' | 'config' = where === 'body' ? 'api' : 'cli'): Promise<DeviceRow> {
-    await this.writer.flush(); // a scan batch committing meanwhile could add this IP: check after it
-    await this.init();
+  add(input: { ip: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where = 'body', by: 'api' | 'cli' | 'config' = where === 'body' ? 'api' : 'cli'): Promise<DeviceRow> {
+    // Between batches: a scan batch committing meanwhile could add this IP, or edit the index under us.
+    return this.writer.exclusive(() => this.addNow(input, where, by));
+  }
+
+  private async addNow(input: { ip: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where: string, by: 'api' | 'cli' | 'config'): Promise<DeviceRow> {
+    await this.sync();
     const ip = normalizeIp(input.ip);
     if (!ip) throw new LnmtError('LNMT_ERR_VALIDATION', `"${input.ip}" is not an IP address`, { details: [{ where: `${where}.ip`, value: input.ip, message: 'not an IP address', allowed: 'an IPv4 or IPv6 address' }] });
     let macInfo = null;
@@ -247,9 +255,12 @@ export class DeviceTracker {
   }
 
   /** Manual edit. IP/MAC/hostname changes emit `device.changed`. */
-  async patch(id: number, input: { ip?: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where = 'body'): Promise<DeviceRow> {
-    await this.writer.flush();
-    await this.init();
+  patch(id: number, input: { ip?: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where = 'body'): Promise<DeviceRow> {
+    return this.writer.exclusive(() => this.patchNow(id, input, where));
+  }
+
+  private async patchNow(id: number, input: { ip?: string; mac?: string | null; hostname?: string | null; name?: string | null; notes?: string | null }, where: string): Promise<DeviceRow> {
+    await this.sync();
     const row = await this.deps.devices.get(id);
     if (!row) throw new LnmtError('LNMT_ERR_NOT_FOUND', `no device with id ${id}`);
     const patch: DevicePatch = {};
@@ -290,9 +301,12 @@ export class DeviceTracker {
     return updated;
   }
 
-  async remove(id: number): Promise<DeviceRow> {
-    await this.writer.flush();
-    await this.init();
+  remove(id: number): Promise<DeviceRow> {
+    return this.writer.exclusive(() => this.removeNow(id));
+  }
+
+  private async removeNow(id: number): Promise<DeviceRow> {
+    await this.sync();
     const row = await this.deps.devices.delete(id);
     if (!row) throw new LnmtError('LNMT_ERR_NOT_FOUND', `no device with id ${id}`);
     this.gen++;

@@ -41,6 +41,20 @@ export class BatchWriter<T> {
     });
   }
 
+  /**
+   * Runs `fn` alone: after every batch queued so far has committed and before any batch queued later. For
+   * work that must not interleave with batches (the device tracker's manual edits and index reloads).
+   */
+  exclusive<R>(fn: () => Promise<R>): Promise<R> {
+    this.flushNow();
+    const run = this.chain.then(fn);
+    this.chain = run.then(
+      () => {},
+      () => {},
+    );
+    return run;
+  }
+
   /** Commits whatever is waiting and resolves when every write so far has committed. */
   async flush(): Promise<void> {
     this.flushNow();

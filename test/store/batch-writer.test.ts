@@ -24,4 +24,25 @@ describe('batch writer', () => {
     const w = new BatchWriter<number>({ name: 't', maxSize: 10, maxDelayMs: 1000, flush: async () => {} });
     await w.write([]);
   });
+
+  it('runs exclusive work between batches: after those queued before it, before those queued after', async () => {
+    const log: string[] = [];
+    const w = new BatchWriter<string>({ name: 't', maxSize: 100, maxDelayMs: 1, flush: async (items) => {
+      await new Promise((r) => setTimeout(r, 5));
+      log.push(`batch ${items.join(',')}`);
+    } });
+    const a = w.write(['a']);
+    const x = w.exclusive(async () => {
+      log.push('exclusive start');
+      await new Promise((r) => setTimeout(r, 10));
+      log.push('exclusive end');
+      return 42;
+    });
+    const b = w.write(['b']);
+    assert.equal(await x, 42);
+    await Promise.all([a, b]);
+    assert.deepEqual(log, ['batch a', 'exclusive start', 'exclusive end', 'batch b']);
+    await assert.rejects(w.exclusive(async () => { throw new Error('boom'); }), /boom/);
+    await w.write(['c']); // a failed exclusive does not block later batches
+  });
 });
