@@ -22,8 +22,6 @@ class ListProvider implements MigrationProvider {
   }
 }
 
-export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]![0];
-
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new ListProvider(dialect), migrationTableName: 'lnmt_migrations', migrationLockTableName: 'lnmt_migrations_lock' });
   const { error, results } = await migrator.migrateToLatest();
