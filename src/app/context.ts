@@ -18,6 +18,13 @@ export interface ComponentHealth {
   detail?: string;
 }
 
+/** A long-running part started by `serve` (monitor loop, scheduler, notifier), stopped in reverse order. */
+export interface BackgroundService {
+  name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
 /**
  * Everything a process needs, wired once and passed in: entry points (CLI commands, `serve`) build one
  * context; nothing reads config or opens the store on its own.
@@ -32,6 +39,9 @@ export interface AppContext {
   tracker: DeviceTracker;
   scans: ScanService;
   components: Map<string, ComponentHealth>;
+  /** Registered by each area in `createContext`; started only by `startBackground()` (serve), not by CLI commands. */
+  background: BackgroundService[];
+  startBackground(): Promise<void>;
   startedAt: number;
   close(): Promise<void>;
 }
@@ -74,6 +84,9 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
     }));
   }
 
+  const background: BackgroundService[] = [];
+  const started: BackgroundService[] = [];
+
   return {
     config,
     logger,
@@ -84,8 +97,19 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
     tracker,
     scans,
     components,
+    background,
+    async startBackground() {
+      for (const svc of background) {
+        await svc.start();
+        started.push(svc);
+        components.set(svc.name, { status: 'up' });
+      }
+    },
     startedAt: Date.now(),
     async close() {
+      for (const svc of started.reverse()) {
+        await svc.stop().catch((err: unknown) => logger.error({ err, service: svc.name }, 'background service failed to stop cleanly'));
+      }
       await scans.stopAll();
       await tracker!.flush();
       await bus.drain();

@@ -16,6 +16,24 @@ export interface DeviceRef {
   hostname: string | null;
 }
 
+export const CHECK_STATES = ['up', 'down', 'unknown'] as const;
+export type CheckState = (typeof CHECK_STATES)[number];
+
+/** A health check as events carry it. */
+export interface CheckRef {
+  id: string;
+  name: string;
+  type: string;
+  target: string;
+  device_id: number | null;
+}
+
+export interface JobRef {
+  id: string;
+  name: string;
+  type: string;
+}
+
 export interface EventPayloads {
   'device.discovered': { device: DeviceRef; method: string; rtt_ms: number | null; scan_id: string | null };
   'device.state_changed': {
@@ -44,6 +62,45 @@ export interface EventPayloads {
     duration_ms: number;
     error?: string;
   };
+  'check.result': {
+    check: CheckRef;
+    ok: boolean;
+    latency_ms: number | null;
+    message: string;
+    /** Type-specific facts: HTTP status, TLS days left, DNS answers, ... */
+    details?: Record<string, unknown>;
+  };
+  'check.state_changed': {
+    check: CheckRef;
+    previous: CheckState;
+    current: CheckState;
+    message: string;
+    /** Consecutive failed (down) or successful (up) results that led to the change. */
+    streak: number;
+    /** The check changed state often enough in its flap window that it is considered flapping. */
+    flapping: boolean;
+    device: DeviceRef | null;
+  };
+  'check.cert_expiring': {
+    check: CheckRef;
+    days_left: number;
+    not_after: string;
+    subject: string;
+    issuer: string;
+    threshold_days: number;
+  };
+  'job.run_started': { job: JobRef; run_id: string; trigger: 'schedule' | 'manual' | 'retry' | 'catch_up'; attempt: number; scheduled_for: string };
+  'job.run_finished': {
+    job: JobRef;
+    run_id: string;
+    trigger: 'schedule' | 'manual' | 'retry' | 'catch_up';
+    attempt: number;
+    status: 'succeeded' | 'failed' | 'timed_out' | 'skipped';
+    duration_ms: number;
+    summary?: Record<string, unknown>;
+    error?: string;
+  };
+  'notification.failed': { channel: string; channel_type: string; event_id: string | null; attempts: number; error: string };
 }
 
 export type EventType = keyof EventPayloads;
@@ -56,6 +113,12 @@ export const EVENT_CATALOGUE: { readonly [T in EventType]: { description: string
   'device.removed': { description: 'A device was removed from the inventory by a user.', severity: 'info' },
   'scan.started': { description: 'A discovery scan started; carries targets, address count and methods.', severity: 'info' },
   'scan.finished': { description: 'A discovery scan ended (finished, failed or cancelled) with its counts.', severity: 'info' },
+  'check.result': { description: 'A health check ran once; carries success, latency, a message and type-specific details.', severity: 'info' },
+  'check.state_changed': { description: 'A health check went up or down after its retries; carries the streak and whether it is flapping.', severity: 'warning' },
+  'check.cert_expiring': { description: 'A TLS certificate seen by an HTTPS check expires within its warning threshold.', severity: 'warning' },
+  'job.run_started': { description: 'A scheduled job started a run (by schedule, by hand, as a retry or as a catch-up).', severity: 'info' },
+  'job.run_finished': { description: 'A job run ended (succeeded, failed, timed out or skipped) with its duration and summary.', severity: 'info' },
+  'notification.failed': { description: 'A notification channel failed to deliver after all its retries.', severity: 'warning' },
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];

@@ -1,4 +1,7 @@
 import type { Generated, Selectable } from 'kysely';
+import type { CheckResultsTable, CheckRollupsTable, ChecksTable, LnmtStateTable } from './tables/monitor.js';
+import type { NotifyTables } from './tables/notify.js';
+import type { SchedulerTables } from './tables/scheduler.js';
 
 /** Timestamps are Unix epoch milliseconds (INTEGER in SQLite, BIGINT in PostgreSQL). */
 type Millis = number;
@@ -81,12 +84,17 @@ export interface EventsTable {
   body: string;
 }
 
-export interface Database {
+/** Each area's tables live in `tables/<area>.ts`; this is their union. */
+export interface Database extends SchedulerTables, NotifyTables {
   devices: DevicesTable;
   device_status_history: DeviceStatusHistoryTable;
   scans: ScansTable;
   api_tokens: ApiTokensTable;
   events: EventsTable;
+  checks: ChecksTable;
+  check_results: CheckResultsTable;
+  check_rollups: CheckRollupsTable;
+  lnmt_state: LnmtStateTable;
 }
 
 export type DeviceRow = Selectable<DevicesTable>;

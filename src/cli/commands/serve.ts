@@ -51,6 +51,13 @@ async function serve(rt: CliRuntime, cmd: CommandUnknownOpts, o: { host?: string
     throw new LnmtError('LNMT_ERR_INTERNAL', `cannot start the API server on ${config.api.host}:${config.api.port}`, { cause: err });
   }
 
+  try {
+    await ctx.startBackground();
+  } catch (err) {
+    await server.close().catch(() => {});
+    await ctx.close().catch(() => {});
+    throw new LnmtError('LNMT_ERR_INTERNAL', 'cannot start the background services (monitor, scheduler, notifications)', { cause: err });
+  }
   await mkdir(resolve(rt.io.cwd, config.dataDir), { recursive: true });
   await writeServeState(statePath, { pid: process.pid, url: server.url, started_at: new Date().toISOString(), version: rt.version });
   logger.info({ url: server.url, dataDir: resolve(rt.io.cwd, config.dataDir), store: ctx.store.location, config: loaded.file }, 'lnmt serve started');

@@ -1,5 +1,8 @@
 import { hostname } from 'node:os';
 import type { LnmtConfig } from './schema.js';
+import { monitorDefaults } from './sections/monitor.js';
+import { notifyDefaults } from './sections/notify.js';
+import { schedulerDefaults } from './sections/scheduler.js';
 
 /** Defaults: the embedded all-in-one mode (`npm start`). */
 export function defaultConfig(): LnmtConfig {
@@ -37,6 +40,9 @@ export function defaultConfig(): LnmtConfig {
       cacheTtlSec: 300,
       maxAddresses: 65536,
     },
+    monitor: monitorDefaults(),
+    scheduler: schedulerDefaults(),
+    notify: notifyDefaults(),
   };
 }
 

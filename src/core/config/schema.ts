@@ -1,4 +1,7 @@
 import Type, { type Static } from 'typebox';
+import { MonitorConfigSchema } from './sections/monitor.js';
+import { NotifyConfigSchema } from './sections/notify.js';
+import { SchedulerConfigSchema } from './sections/scheduler.js';
 
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 /** `192.0.2.53`, `192.0.2.53:5353`, `2001:db8::53` or `[2001:db8::53]:5353` — what the resolver accepts. */
@@ -94,6 +97,9 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    monitor: MonitorConfigSchema,
+    scheduler: SchedulerConfigSchema,
+    notify: NotifyConfigSchema,
   },
   { additionalProperties: false },
 );

@@ -1,12 +1,18 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { LnmtError } from '../../core/errors.js';
 import * as m0001 from './0001-initial.js';
+import * as m0002 from './0002-monitor.js';
+import * as m0003 from './0003-scheduler.js';
+import * as m0004 from './0004-notify.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
 /** Versioned migrations, in order. Add a file `NNNN-what.ts` and list it here. */
 const MIGRATIONS: Array<[string, { up(db: Kysely<any>, d: Dialect): Promise<void>; down?(db: Kysely<any>): Promise<void> }]> = [
   ['0001-initial', m0001],
+  ['0002-monitor', m0002],
+  ['0003-scheduler', m0003],
+  ['0004-notify', m0004],
 ];
 
 class ListProvider implements MigrationProvider {
