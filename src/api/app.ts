@@ -10,6 +10,7 @@ import { metricsPlugin } from './plugins/metrics.js';
 import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { ResponseCache } from './response-cache.js';
+import { checkRoutes } from './routes/checks.js';
 import { deviceRoutes } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -88,6 +89,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   await app.register(healthRoutes, { ctx, version: VERSION });
   await app.register(deviceRoutes, { ctx, cache, dataVersion });
   await app.register(scanRoutes, { ctx });
+  await app.register(checkRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.ready();
   return app as unknown as FastifyInstance;

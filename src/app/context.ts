@@ -1,11 +1,18 @@
 import type { Logger } from 'pino';
 import type { EventBus, Subscription } from '../core/bus/event-bus.js';
 import { MemoryBus } from '../core/bus/memory-bus.js';
+import { EVENT_CATALOGUE, EVENT_TYPES } from '../core/events.js';
 import type { LnmtConfig } from '../core/config/schema.js';
 import { createMetrics, type Metrics } from '../core/metrics.js';
 import { DeviceTracker } from '../inventory/device-tracker.js';
 import { ScanService } from '../inventory/scan-service.js';
+import { Monitor } from '../monitor/monitor.js';
+import { getCheckType } from '../monitor/types/index.js';
 import { openStore } from '../store/open-store.js';
+import { CheckRepo } from '../store/repositories/check-repo.js';
+import { CheckResultRepo } from '../store/repositories/check-result-repo.js';
+import { RollupRepo } from '../store/repositories/rollup-repo.js';
+import { StateRepo } from '../store/repositories/state-repo.js';
 import { DeviceRepo } from '../store/repositories/device-repo.js';
 import { EventRepo } from '../store/repositories/event-repo.js';
 import { ScanRepo } from '../store/repositories/scan-repo.js';
@@ -35,9 +42,20 @@ export interface AppContext {
   store: Store;
   bus: EventBus;
   metrics: Metrics;
-  repos: { devices: DeviceRepo; scans: ScanRepo; tokens: TokenRepo; events: EventRepo };
+  repos: {
+    devices: DeviceRepo;
+    scans: ScanRepo;
+    tokens: TokenRepo;
+    events: EventRepo;
+    checks: CheckRepo;
+    checkResults: CheckResultRepo;
+    rollups: RollupRepo;
+    state: StateRepo;
+  };
   tracker: DeviceTracker;
   scans: ScanService;
+  /** Health checks: definitions, the scheduling loop (started by `serve`), history. */
+  monitor: Monitor;
   components: Map<string, ComponentHealth>;
   /** Registered by each area in `createContext`; started only by `startBackground()` (serve), not by CLI commands. */
   background: BackgroundService[];
@@ -62,6 +80,10 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
     scans: new ScanRepo(store.db),
     tokens: new TokenRepo(store.db),
     events: new EventRepo(store.db),
+    checks: new CheckRepo(store.db, store.dialect),
+    checkResults: new CheckResultRepo(store.db, store.dialect),
+    rollups: new RollupRepo(store.db, store.dialect),
+    state: new StateRepo(store.db),
   };
   let tracker: DeviceTracker | undefined;
   const metrics = createMetrics({ bus, writerDepth: () => tracker?.writeQueueDepth ?? 0 });
@@ -77,14 +99,27 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
   const subs: Subscription[] = [];
   if (opts.persistEvents ?? true) {
     // Every event lands in the store once (its id is the key), in one transaction per delivered batch.
-    subs.push(bus.subscribe({ name: 'store', maxBatch: 2000 }, async (events) => {
+    // Types with a table of their own (`check.result` → check_results) are not archived twice.
+    const archived = EVENT_TYPES.filter((t) => EVENT_CATALOGUE[t].archive !== false);
+    subs.push(bus.subscribe({ name: 'store', maxBatch: 2000, types: archived }, async (events) => {
       const t = performance.now();
       await store.db.transaction().execute((trx) => repos.events.insertMany(events, trx));
       metrics.observeBatch('events', events.length, (performance.now() - t) / 1000, true);
     }));
   }
 
-  const background: BackgroundService[] = [];
+  const monitor = new Monitor({
+    store,
+    repos: { checks: repos.checks, results: repos.checkResults, rollups: repos.rollups, state: repos.state, devices: repos.devices },
+    bus,
+    sensor: config.node.name,
+    config: config.monitor,
+    checkType: getCheckType,
+    logger: logger.child({ component: 'monitor' }),
+    batch: config.store.batch,
+    onBatch: metrics.observeBatch,
+  });
+  const background: BackgroundService[] = [{ name: 'monitor', start: () => monitor.start(), stop: () => monitor.stop() }];
   const started: BackgroundService[] = [];
 
   return {
@@ -96,6 +131,7 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
     repos,
     tracker,
     scans,
+    monitor,
     components,
     background,
     async startBackground() {
@@ -110,6 +146,7 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
       for (const svc of started.reverse()) {
         await svc.stop().catch((err: unknown) => logger.error({ err, service: svc.name }, 'background service failed to stop cleanly'));
       }
+      if (!started.some((svc) => svc.name === 'monitor')) await monitor.stop(); // closes the ICMP socket of `checks run`
       await scans.stopAll();
       await tracker!.flush();
       await bus.drain();

@@ -105,7 +105,11 @@ export interface EventPayloads {
 
 export type EventType = keyof EventPayloads;
 
-export const EVENT_CATALOGUE: { readonly [T in EventType]: { description: string; severity: 'info' | 'notice' | 'warning' } } = {
+/**
+ * `archive: false` marks high-volume types that have a table of their own (`check.result` → `check_results`, with
+ * rollups and retention) and are not copied into the `events` table.
+ */
+export const EVENT_CATALOGUE: { readonly [T in EventType]: { description: string; severity: 'info' | 'notice' | 'warning'; archive?: false } } = {
   'device.discovered': { description: 'A device answered for the first time (new IP in the inventory).', severity: 'notice' },
   'device.state_changed': { description: 'A device went online or offline; carries the previous and current state.', severity: 'notice' },
   'device.changed': { description: 'A known device changed IP, MAC, hostname or vendor; carries each change.', severity: 'notice' },
@@ -113,7 +117,7 @@ export const EVENT_CATALOGUE: { readonly [T in EventType]: { description: string
   'device.removed': { description: 'A device was removed from the inventory by a user.', severity: 'info' },
   'scan.started': { description: 'A discovery scan started; carries targets, address count and methods.', severity: 'info' },
   'scan.finished': { description: 'A discovery scan ended (finished, failed or cancelled) with its counts.', severity: 'info' },
-  'check.result': { description: 'A health check ran once; carries success, latency, a message and type-specific details.', severity: 'info' },
+  'check.result': { description: 'A health check ran once; carries success, latency, a message and type-specific details.', severity: 'info', archive: false },
   'check.state_changed': { description: 'A health check went up or down after its retries; carries the streak and whether it is flapping.', severity: 'warning' },
   'check.cert_expiring': { description: 'A TLS certificate seen by an HTTPS check expires within its warning threshold.', severity: 'warning' },
   'job.run_started': { description: 'A scheduled job started a run (by schedule, by hand, as a retry or as a catch-up).', severity: 'info' },

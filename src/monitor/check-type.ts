@@ -63,5 +63,11 @@ export interface CheckType<P = any> {
    * `device` is set for checks attached to a device; a missing target then defaults from it (e.g. its IP).
    */
   normalizeTarget(target: string | undefined, device: { id: number; ip: string } | null): string;
+  /**
+   * Optional, called after the schema check with defaults applied: what a schema cannot say (a status range
+   * whose start is above its end, a JSON path's syntax, an expected A record that is not an IPv4 address).
+   * Throws an LnmtError (LNMT_ERR_VALIDATION, detail `where: 'params.<name>'`).
+   */
+  validateParams?(params: P): void;
   run(input: CheckRunInput<P>, deps: CheckDeps): Promise<CheckOutcome>;
 }

@@ -3,74 +3,18 @@
  * file) and PostgreSQL (a fresh database on 127.0.0.1:5432). In CI a missing PostgreSQL fails the suite.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { hostname } from 'node:os';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { sql } from 'kysely';
 import { makeEvent, type AnyEvent } from '../../src/core/events.js';
-import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { DeviceRepo } from '../../src/store/repositories/device-repo.js';
 import { EventRepo } from '../../src/store/repositories/event-repo.js';
 import { ScanRepo } from '../../src/store/repositories/scan-repo.js';
 import { TokenRepo, hashToken } from '../../src/store/repositories/token-repo.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { postgresDialect, requirePostgres, sqliteDialect } from '../fixtures/dialects.js';
 
-const PG_ADMIN = process.env.LNMT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-
-interface Dialect {
-  name: 'sqlite' | 'postgres';
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-
-function sqliteDialect(): Dialect {
-  const dir = mkdtempSync(join(tmpdir(), 'lnmt-store-'));
-  return {
-    name: 'sqlite',
-    open: () => openSqliteStore({ dataDir: dir, file: 'lnmt.db', cacheSizeMb: 16, mmapSizeMb: 0, busyTimeoutMs: 5000 }),
-    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresDialect(): Dialect {
-  const dbName = `lnmt_test_${process.pid}_${Date.now().toString(36)}`;
-  const admin = () => new pg.Client({ connectionString: PG_ADMIN });
-  return {
-    name: 'postgres',
-    async open() {
-      const c = admin();
-      await c.connect();
-      await c.query(`CREATE DATABASE ${dbName}`);
-      await c.end();
-      const u = new URL(PG_ADMIN);
-      u.pathname = `/${dbName}`;
-      return openPostgresStore({ url: u.toString(), poolSize: 4 });
-    },
-    async cleanup() {
-      const c = admin();
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-async function postgresReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const pgUp = await postgresReachable();
-if (!pgUp && process.env.CI) throw new Error(`PostgreSQL is required in CI for the store suite (${PG_ADMIN})`);
+const pgUp = await requirePostgres('the store suite');
 
 for (const dialect of [sqliteDialect(), postgresDialect()]) {
   describe(`store on ${dialect.name}`, { skip: dialect.name === 'postgres' && !pgUp ? 'PostgreSQL not reachable (required when CI is set)' : false }, () => {

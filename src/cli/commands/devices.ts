@@ -153,7 +153,7 @@ export function vendorText(d: { vendor: string | null; mac: string | null; mac_p
 }
 
 /** `<id|ip>` → a lookup, checked before the store is opened. */
-async function parseRef(ref: string): Promise<{ id: number } | { ip: string }> {
+export async function parseRef(ref: string): Promise<{ id: number } | { ip: string }> {
   if (/^\d+$/.test(ref) && Number(ref) <= Number.MAX_SAFE_INTEGER) return { id: Number(ref) };
   const { normalizeIp } = await import('../../core/ip.js');
   const ip = normalizeIp(ref);
@@ -163,7 +163,7 @@ async function parseRef(ref: string): Promise<{ id: number } | { ip: string }> {
   });
 }
 
-async function findDevice(ctx: AppContext, ref: { id: number } | { ip: string }): Promise<DeviceRow> {
+export async function findDevice(ctx: AppContext, ref: { id: number } | { ip: string }): Promise<DeviceRow> {
   const row = 'id' in ref ? await ctx.repos.devices.get(ref.id) : await ctx.repos.devices.getByIp(ref.ip);
   if (!row) throw new LnmtError('LNMT_ERR_NOT_FOUND', 'id' in ref ? `no device with id ${ref.id}` : `no device with IP ${ref.ip}`);
   return row;

@@ -1,14 +1,16 @@
 import type { CommandGroup } from '../runtime.js';
+import { checksCommands } from './checks.js';
 import { configCommands } from './config.js';
 import { devicesCommands } from './devices.js';
 import { scanCommands } from './scan.js';
 import { serveCommands } from './serve.js';
 import { statusCommands } from './status.js';
 import { tokenCommands } from './token.js';
+import { uptimeCommands } from './uptime.js';
 
 /**
  * The registry of command groups, in help order. A new group is one file under `commands/` exporting a
  * `CommandGroup`, added here. Group modules import only types and light helpers at top level; everything
  * heavy is loaded inside the actions.
  */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [scanCommands, devicesCommands, statusCommands, serveCommands, tokenCommands, configCommands];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [scanCommands, devicesCommands, checksCommands, uptimeCommands, statusCommands, serveCommands, tokenCommands, configCommands];

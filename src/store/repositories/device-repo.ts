@@ -1,6 +1,7 @@
 import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { DeviceStatus } from '../../core/events.js';
 import { cidrKeyRange, ipKey } from '../../core/ip.js';
+import { placeholder, valuesList, type SqlValue } from '../bulk-values.js';
 import type { Database, DeviceRow, HistoryRow } from '../schema.js';
 import type { StoreDialect } from '../store.js';
 
@@ -228,23 +229,10 @@ export class DeviceRepo {
    * `($1::bigint, $2::text)` on PostgreSQL, whose untyped VALUES lists need the types) and an optional trailing
    * `now` parameter.
    */
-  private async run(db: Db, list: StatusUpdate[], types: string[], pick: (u: StatusUpdate) => Array<string | number | null>, text: (values: string, nowPlaceholder: string) => string, now?: number): Promise<void> {
-    const pg = this.dialect === 'postgres';
-    const params: Array<string | number | null> = [];
-    const tuples: string[] = [];
-    for (const u of list) {
-      const vals = pick(u);
-      const ph = vals.map((v, k) => {
-        params.push(v);
-        return pg ? `$${params.length}::${types[k]}` : '?';
-      });
-      tuples.push(`(${ph.join(', ')})`);
-    }
-    let nowPlaceholder = '';
-    if (now !== undefined) {
-      params.push(now);
-      nowPlaceholder = pg ? `$${params.length}::bigint` : '?';
-    }
-    await db.executeQuery(CompiledQuery.raw(text(tuples.join(', '), nowPlaceholder), params));
+  private async run(db: Db, list: StatusUpdate[], types: string[], pick: (u: StatusUpdate) => SqlValue[], text: (values: string, nowPlaceholder: string) => string, now?: number): Promise<void> {
+    const params: SqlValue[] = [];
+    const values = valuesList(this.dialect, list, types, pick, params);
+    const nowPlaceholder = now !== undefined ? placeholder(this.dialect, now, 'bigint', params) : '';
+    await db.executeQuery(CompiledQuery.raw(text(values, nowPlaceholder), params));
   }
 }

@@ -1,0 +1,112 @@
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
+import { Aggregate, type RollupStep } from '../../monitor/aggregate.js';
+import { valuesList, type SqlValue } from '../bulk-values.js';
+import type { Database } from '../schema.js';
+import type { StoreDialect } from '../store.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface RollupKey {
+  bucket: number;
+  checkId: string;
+}
+
+/** A time range of one aggregate level, [from, to). */
+export interface LevelRange {
+  step: RollupStep;
+  from: number;
+  to: number;
+}
+
+export interface DeviceHealthRow {
+  device_id: number;
+  ip: string;
+  hostname: string | null;
+  name: string | null;
+  checks: number;
+  up: number;
+  down: number;
+}
+
+/** Minute/hour/day aggregates: read-merge-write by the rollup, range reads by the history queries. */
+export class RollupRepo {
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: StoreDialect) {}
+
+  /** Existing aggregates for these keys of one level. */
+  async load(db: Db, step: RollupStep, keys: readonly RollupKey[]): Promise<Map<string, Aggregate>> {
+    const out = new Map<string, Aggregate>();
+    const byBucket = new Map<number, string[]>();
+    for (const k of keys) {
+      const list = byBucket.get(k.bucket) ?? [];
+      list.push(k.checkId);
+      byBucket.set(k.bucket, list);
+    }
+    for (const [bucket, ids] of byBucket) {
+      for (let i = 0; i < ids.length; i += 1000) {
+        const rows = await db.selectFrom('check_rollups').selectAll().where('step', '=', step).where('bucket', '=', bucket).where('check_id', 'in', ids.slice(i, i + 1000)).execute();
+        for (const r of rows) out.set(`${r.check_id}|${bucket}`, Aggregate.fromRow(r));
+      }
+    }
+    return out;
+  }
+
+  async upsert(db: Db, step: RollupStep, rows: ReadonlyArray<{ bucket: number; checkId: string; agg: Aggregate }>): Promise<void> {
+    for (let i = 0; i < rows.length; i += 2000) {
+      const params: SqlValue[] = [];
+      const values = valuesList(this.dialect, rows.slice(i, i + 2000), ['text', 'bigint', 'text', 'integer', 'integer', 'integer', 'double precision', 'double precision', 'double precision', 'double precision', 'text'], (r) => [
+        step, r.bucket, r.checkId, r.agg.up, r.agg.down, r.agg.latCount, r.agg.latSum, r.agg.latMin, r.agg.latMax, r.agg.p95, r.agg.hist.encode(),
+      ], params);
+      await db.executeQuery(CompiledQuery.raw(`
+        INSERT INTO check_rollups (step, bucket, check_id, up, down, lat_count, lat_sum, lat_min, lat_max, lat_p95, lat_hist) VALUES ${values}
+        ON CONFLICT (step, bucket, check_id) DO UPDATE SET up = excluded.up, down = excluded.down, lat_count = excluded.lat_count,
+          lat_sum = excluded.lat_sum, lat_min = excluded.lat_min, lat_max = excluded.lat_max, lat_p95 = excluded.lat_p95, lat_hist = excluded.lat_hist`, params));
+    }
+  }
+
+  async deleteBefore(step: RollupStep, cutoff: number): Promise<number> {
+    const r = await this.db.deleteFrom('check_rollups').where('step', '=', step).where('bucket', '<', cutoff).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
+  /** Aggregate rows of one check over the ranges (with histograms: for latency percentiles and series). */
+  async forCheck(checkId: string, ranges: readonly LevelRange[]): Promise<Array<{ step: RollupStep; bucket: number; agg: Aggregate }>> {
+    const out: Array<{ step: RollupStep; bucket: number; agg: Aggregate }> = [];
+    for (const r of ranges) {
+      const rows = await this.db.selectFrom('check_rollups').selectAll().where('check_id', '=', checkId).where('step', '=', r.step).where('bucket', '>=', r.from).where('bucket', '<', r.to).orderBy('bucket').execute();
+      for (const row of rows) out.push({ step: r.step, bucket: Number(row.bucket), agg: Aggregate.fromRow(row) });
+    }
+    return out;
+  }
+
+  /**
+   * The seed's health report in one query: per device, its checks and their successful/failed results over the
+   * ranges. Counts only (no histograms), read from the aggregate ranges as one UNION ALL over the clustered key.
+   */
+  async deviceHealth(ranges: readonly LevelRange[], deviceId?: number): Promise<DeviceHealthRow[]> {
+    if (ranges.length === 0) return [];
+    const parts = ranges.map((r) => sql`SELECT check_id, up, down FROM check_rollups WHERE step = ${r.step} AND bucket >= ${r.from} AND bucket < ${r.to}`);
+    const device = deviceId === undefined ? sql`` : sql`WHERE d.id = ${deviceId}`;
+    const q = sql<DeviceHealthRow>`
+      SELECT d.id AS device_id, d.ip AS ip, d.hostname AS hostname, d.name AS name,
+        count(DISTINCT c.id) AS checks, sum(r.up) AS up, sum(r.down) AS down
+      FROM (${sql.join(parts, sql` UNION ALL `)}) r
+        JOIN checks c ON c.id = r.check_id
+        JOIN devices d ON d.id = c.device_id
+      ${device}
+      GROUP BY d.id, d.ip, d.hostname, d.name`;
+    const rows = (await q.execute(this.db)).rows;
+    return rows.map((r) => ({ device_id: Number(r.device_id), ip: r.ip, hostname: r.hostname, name: r.name, checks: Number(r.checks), up: Number(r.up), down: Number(r.down) }));
+  }
+
+  /** Counts per check over the ranges (for check lists with uptime columns). */
+  async checkCounts(ranges: readonly LevelRange[], checkIds?: readonly string[]): Promise<Map<string, { up: number; down: number }>> {
+    const out = new Map<string, { up: number; down: number }>();
+    if (ranges.length === 0) return out;
+    const parts = ranges.map((r) => sql`SELECT check_id, up, down FROM check_rollups WHERE step = ${r.step} AND bucket >= ${r.from} AND bucket < ${r.to}`);
+    const filter = checkIds && checkIds.length > 0 ? sql`WHERE r.check_id IN (${sql.join(checkIds.map((id) => sql`${id}`))})` : sql``;
+    const q = sql<{ check_id: string; up: number; down: number }>`
+      SELECT r.check_id AS check_id, sum(r.up) AS up, sum(r.down) AS down FROM (${sql.join(parts, sql` UNION ALL `)}) r ${filter} GROUP BY r.check_id`;
+    for (const r of (await q.execute(this.db)).rows) out.set(r.check_id, { up: Number(r.up), down: Number(r.down) });
+    return out;
+  }
+}
