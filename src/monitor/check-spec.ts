@@ -141,9 +141,13 @@ function resolveParams(type: CheckType, given: Record<string, unknown>, prefix: 
     }
     const where = `${prefix}params${path.length ? '.' + path.join('.') : ''}`;
     if (details.some((d) => d.where === where)) continue;
-    details.push({ where, value: path.reduce<any>((o, k) => o?.[k], withDefaults), message: 'invalid value', allowed: describeAllowed(schemaAt(type.params, path)) });
+    const schema = schemaAt(type.params, path);
+    const allowed = describeAllowed(schema);
+    details.push({ where, value: path.reduce<any>((o, k) => o?.[k], withDefaults), message: 'invalid value', allowed: allowed === 'a valid value' && schema?.description ? schema.description : allowed });
   }
   if (details.length > 0) throw new LnmtError('LNMT_ERR_VALIDATION', `invalid parameters for a ${type.type} check`, { details });
+  // What a schema cannot say (a range whose start is above its end, a JSON path's syntax): the type's own rules.
+  withWhere(() => type.validateParams?.(withDefaults), prefix);
   return withDefaults;
 }
 

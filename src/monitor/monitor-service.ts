@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { EventBus } from '../core/bus/event-bus.js';
 import type { MonitorConfig } from '../core/config/sections/monitor.js';
@@ -54,6 +55,13 @@ interface Recorded {
 /** Longest single timer: the loop re-evaluates at least this often (clock jumps, missed wakeups). */
 const MAX_SLEEP_MS = 1000;
 
+/** Every run in flight listens on it: no listener limit (Node warns past 10 by default). */
+function stopSignal(): AbortController {
+  const ac = new AbortController();
+  setMaxListeners(0, ac.signal);
+  return ac;
+}
+
 function phaseOf(id: string, intervalMs: number): number {
   let h = 2166136261;
   for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
@@ -75,7 +83,7 @@ export class MonitorService {
   private armedFor = Infinity;
   private reloadTimer: NodeJS.Timeout | null = null;
   private running = false;
-  private readonly stopController = new AbortController();
+  private readonly stopController = stopSignal();
   private readonly writer: BatchWriter<Recorded>;
   private readonly now: () => number;
   private definitionsVersion = '';
@@ -143,6 +151,7 @@ export class MonitorService {
 
   /** Applies a definition change made through this process (API) at once, without waiting for the poll. */
   async refresh(id: string): Promise<void> {
+    if (!this.running) return; // start() loads every definition
     const row = await this.deps.checks.get(id);
     if (row) this.upsertRow(row, false);
     else this.forget(id);

@@ -1,8 +1,10 @@
 import type { CheckOutcome } from './check-type.js';
 
-/** `0.4 ms`, `12 ms`: one decimal below 10 ms, where loopback and LAN round trips live. */
+/** `0.04 ms`, `0.4 ms`, `12 ms`: two significant digits below 10 ms, where loopback and LAN round trips live. */
 export function formatMs(ms: number): string {
-  return ms < 10 ? `${(Math.round(ms * 10) / 10).toFixed(1)} ms` : `${Math.round(ms)} ms`;
+  if (Math.round(ms * 100) < 100) return `${Math.round(ms * 100) / 100} ms`;
+  if (Math.round(ms * 10) < 100) return `${Math.round(ms * 10) / 10} ms`;
+  return `${Math.round(ms)} ms`;
 }
 
 /** Latency as stored: milliseconds with microsecond precision (what `performance.now()` differences carry). */

@@ -296,6 +296,6 @@ async function run(rt: CliRuntime, cmd: CommandUnknownOpts, refs: string[], o: {
     if (o.json) return rt.json({ ...summary, items: done.map((r) => checkView(r)) });
     rt.print(renderTable(['NAME', 'RESULT', 'STATE', 'LATENCY', 'MESSAGE'].map((h) => rt.c.bold(h)), done.map((r) => [r.name, Number(r.last_ok) === 1 ? rt.c.green('ok') : rt.c.red('fail'), stateText(rt, r), rtt(r.last_latency_ms), dash(r.last_message)])));
     rt.note(`${summary.ran} run in ${summary.durationMs} ms: ${summary.up} ok, ${summary.down} failed`);
-    if (summary.down > 0) process.exitCode = 1;
+    if (summary.down > 0) rt.exitCode = 1;
   });
 }

@@ -10,13 +10,10 @@ import { failed, formatMs, neverThrows, quote, roundMs } from '../outcome.js';
 
 export const DnsParams = Type.Object(
   {
-    recordType: Type.Union(RECORD_TYPES.map((t) => Type.Literal(t)), { default: 'A' }),
-    /** `ip` or `ip:port` (`[v6]:port`); the system resolver's servers when absent. */
-    server: Type.Optional(Type.String({ minLength: 2, maxLength: 64, pattern: '^[0-9A-Fa-f:.\\[\\]]+$' })),
-    /** Values the answers must hold (see `match`); any answer passes without it. */
-    expected: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { minItems: 1, maxItems: 64 })),
-    /** `all`: every expected value is answered; `any`: at least one is; `exact`: the answers are exactly these. */
-    match: Type.Union(MATCH_MODES.map((m) => Type.Literal(m)), { default: 'all' }),
+    recordType: Type.Union(RECORD_TYPES.map((t) => Type.Literal(t)), { default: 'A', description: 'record type to query' }),
+    server: Type.Optional(Type.String({ minLength: 2, maxLength: 64, pattern: '^[0-9A-Fa-f:.\\[\\]]+$', description: 'DNS server: ip or ip:port ([v6]:port); the system resolver when absent' })),
+    expected: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 1024 }), { minItems: 1, maxItems: 64, description: 'answers to expect (see match); without it any answer passes' })),
+    match: Type.Union(MATCH_MODES.map((m) => Type.Literal(m)), { default: 'all', description: 'all: every expected value is answered; any: at least one is; exact: the answers are exactly these' }),
   },
   { additionalProperties: false },
 );
@@ -54,9 +51,8 @@ export const dnsCheck = {
     });
   },
 
-  run: (input, deps) =>
+  run: (input) =>
     neverThrows('dns', async (): Promise<CheckOutcome> => {
-      void deps;
       const type = (input.params.recordType ?? 'A') as RecordType;
       const server = input.params.server === undefined ? null : parseServer(input.params.server);
       if (input.params.server !== undefined && server === null) return failed(`invalid DNS server ${quote(input.params.server)}`);
@@ -86,7 +82,11 @@ export const dnsCheck = {
         if (!expected) return { ok: true, latencyMs: roundMs(ms), message: shown, details };
         const m = matchAnswers(type, res.answers, expected, input.params.match ?? 'all');
         if (m.ok) return { ok: true, latencyMs: roundMs(ms), message: shown, details };
-        const why = input.params.match === 'exact' && m.missing.length === 0 ? `unexpected ${listAnswers(m.unexpected)}` : input.params.match === 'any' ? `none of ${listAnswers(expected)}` : `missing ${listAnswers(m.missing)}`;
+        const problems = input.params.match === 'any' ? [`none of ${listAnswers(expected)}`] : [
+          ...(m.missing.length ? [`missing ${listAnswers(m.missing)}`] : []),
+          ...(input.params.match === 'exact' && m.unexpected.length ? [`unexpected ${listAnswers(m.unexpected)}`] : []),
+        ];
+        const why = problems.join('; ');
         return failed(`${shown}; ${why}`, { ...details, missing: m.missing, unexpected: m.unexpected }, roundMs(ms));
       } finally {
         dl.signal.removeEventListener('abort', cancel);
@@ -123,7 +123,7 @@ function describeDnsError(code: string, err: Error, name: string, type: string, 
     case 'EREFUSED':
       return `${from} refused the query (REFUSED)`;
     case 'ECONNREFUSED':
-      return `${from} is not answering DNS (connection refused)`;
+      return `connection refused by ${from} (no DNS server on that port?)`;
     case 'EFORMERR':
       return `${from} answered FORMERR (it could not parse the query)`;
     case 'EBADRESP':

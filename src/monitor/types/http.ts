@@ -1,4 +1,4 @@
-import { createSecureContext } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
 import Type, { type Static } from 'typebox';
 import type { CheckOutcome, CheckType } from '../check-type.js';
 import { canonicalHost, invalidParam, invalidTarget } from '../check-target.js';
@@ -18,35 +18,33 @@ const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as 
 const STATUS_PATTERN = '^\\s*([1-5][xX][xX]|\\d{3}(\\s*-\\s*\\d{3})?)\\s*$';
 /** Headers the exchange itself owns: a fresh connection per run, and the body's length from `body`. */
 const RESERVED_HEADERS = new Set(['connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer']);
-/** Dropped when a redirect leaves the origin, as browsers and curl do. */
-const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization'];
+/** Dropped when a redirect leaves the origin: credentials (as browsers and curl do) and a virtual-host override. */
+const ORIGIN_BOUND_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 'host'];
 
 export const HttpParams = Type.Object(
   {
-    method: Type.Union(METHODS.map((m) => Type.Literal(m)), { default: 'GET' }),
-    /** Request headers; they replace the defaults (`User-Agent: lnmt-monitor/<version>`, `Accept: *\/*`). */
-    headers: Type.Record(Type.String(), Type.String({ maxLength: 8192 }), { default: {} }),
-    body: Type.Optional(Type.String({ maxLength: 65536 })),
-    /**
-     * Accepted statuses of the final response: codes and ranges (`200`, `"200-299"`, `"2xx"`). Default
-     * `200-299` when following redirects, `200-399` when not (a redirect then proves the server answers).
-     */
-    expectStatus: Type.Optional(Type.Array(Type.Union([Type.Integer({ minimum: 100, maximum: 599 }), Type.String({ pattern: STATUS_PATTERN })]), { minItems: 1, maxItems: 32 })),
-    /** Text the body must contain (case-sensitive). */
-    keyword: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-    /** Text the body must not contain (case-sensitive). */
-    notKeyword: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
-    /** A value in a JSON body: `$.status`, `data.items[0].state`; it must exist, and equal `expectedValue` if set. */
-    jsonPath: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
-    expectedValue: Type.Optional(Type.Unknown()),
-    /** A response slower than this (all redirects and the body included) fails the check. */
-    maxResponseMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 120000 })),
-    followRedirects: Type.Boolean({ default: true }),
-    maxRedirects: Type.Integer({ minimum: 0, maximum: 20, default: 5 }),
-    /** Verify the certificate chain and name; when false, self-signed and expired certificates are accepted. */
-    tlsVerify: Type.Boolean({ default: true }),
-    /** Extra CA certificates (PEM) to trust, for an internal PKI. */
-    ca: Type.Optional(Type.String({ minLength: 1, maxLength: 262144, pattern: '-----BEGIN CERTIFICATE-----' })),
+    method: Type.Union(METHODS.map((m) => Type.Literal(m)), { default: 'GET', description: 'request method' }),
+    headers: Type.Record(Type.String(), Type.String({ maxLength: 8192 }), {
+      default: {},
+      description: 'request headers; they replace the defaults (User-Agent: lnmt-monitor/<version>, Accept: */*)',
+    }),
+    body: Type.Optional(Type.String({ maxLength: 65536, description: 'request body (sent with Content-Length)' })),
+    expectStatus: Type.Optional(
+      Type.Array(Type.Union([Type.Integer({ minimum: 100, maximum: 599 }), Type.String({ pattern: STATUS_PATTERN })]), {
+        minItems: 1,
+        maxItems: 32,
+        description: 'accepted statuses of the final response: 200, "200-299", "2xx"; default 200-299 when following redirects, 200-399 when not (the redirect is then the answer)',
+      }),
+    ),
+    keyword: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'text the body must contain (case-sensitive; first 1 MiB)' })),
+    notKeyword: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'text the body must not contain (case-sensitive; first 1 MiB)' })),
+    jsonPath: Type.Optional(Type.String({ minLength: 1, maxLength: 512, description: 'a value in a JSON body that must exist: $.status, data.items[0].state, $["odd key"], items[-1]' })),
+    expectedValue: Type.Optional(Type.Unknown({ description: 'what jsonPath must hold (deep-equal JSON; a string also matches the same JSON text, e.g. "true" or "42")' })),
+    maxResponseMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 120000, description: 'slower than this (redirects and body included) fails the check' })),
+    followRedirects: Type.Boolean({ default: true, description: 'follow 301/302/303/307/308 (loops are detected)' }),
+    maxRedirects: Type.Integer({ minimum: 0, maximum: 20, default: 5, description: 'redirects followed at most' }),
+    tlsVerify: Type.Boolean({ default: true, description: 'verify the certificate chain and name; false accepts self-signed and expired certificates (still reported)' }),
+    ca: Type.Optional(Type.String({ minLength: 1, maxLength: 262144, pattern: '-----BEGIN CERTIFICATE-----', description: 'extra CA certificates to trust (PEM), for an internal PKI' })),
   },
   { additionalProperties: false },
 );
@@ -109,11 +107,16 @@ export const httpCheck = {
     if (p.expectedValue !== undefined && p.jsonPath === undefined) throw invalidParam('expectedValue', p.expectedValue, 'needs params.jsonPath (where to find the value)', 'set with jsonPath');
     if ((p.keyword !== undefined || p.notKeyword !== undefined) && p.method === 'HEAD') throw invalidParam(p.keyword !== undefined ? 'keyword' : 'notKeyword', p.keyword ?? p.notKeyword, 'a HEAD response has no body to search', 'GET or another method with a body');
     if (p.ca !== undefined) {
-      try {
-        createSecureContext({ ca: p.ca });
-      } catch (err) {
-        throw invalidParam('ca', '(PEM)', `not a usable certificate: ${(err as Error).message}`, 'PEM certificates (-----BEGIN CERTIFICATE-----)');
-      }
+      // OpenSSL skips PEM blocks it cannot parse when loading CAs, so each one is parsed here.
+      const blocks = p.ca.match(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g) ?? [];
+      blocks.forEach((pem, i) => {
+        try {
+          new X509Certificate(pem);
+        } catch (err) {
+          throw invalidParam('ca', '(PEM)', `certificate ${i + 1} cannot be read: ${(err as Error).message}`, 'PEM certificates (-----BEGIN CERTIFICATE-----)');
+        }
+      });
+      if (blocks.length === 0) throw invalidParam('ca', '(PEM)', 'no complete certificate', 'PEM certificates (-----BEGIN CERTIFICATE----- ... -----END CERTIFICATE-----)');
     }
   },
 
@@ -174,7 +177,7 @@ export const httpCheck = {
           }
           const key = `${method} ${next.href}`;
           if (seen.has(key)) return fail(`redirect loop: ${[...chain, next.href].join(' → ')}`);
-          if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !CREDENTIAL_HEADERS.includes(k)));
+          if (next.origin !== url.origin) headers = Object.fromEntries(Object.entries(headers).filter(([k]) => !ORIGIN_BOUND_HEADERS.includes(k)));
           seen.add(key);
           chain.push(next.href);
           url = next;

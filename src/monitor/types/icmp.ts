@@ -9,8 +9,7 @@ import { failed, formatMs, neverThrows, roundMs } from '../outcome.js';
 
 export const IcmpParams = Type.Object(
   {
-    /** Echo requests per run, one after another; the run is up if any is answered. */
-    count: Type.Integer({ minimum: 1, maximum: 10, default: 1 }),
+    count: Type.Integer({ minimum: 1, maximum: 10, default: 1, description: 'echo requests per run, one after another; up if any is answered; latency is their average' }),
   },
   { additionalProperties: false },
 );
@@ -57,26 +56,28 @@ export const icmpCheck = {
         }
         if (ip === null) return failed(`not an IP address or host name: ${input.target}`);
         const rtts: number[] = [];
-        for (let i = 0; i < count && !dl.signal.aborted; i++) {
-          const rtt = await ping(ip, dl.remaining() / (count - i), dl.signal);
+        let sent = 0;
+        for (; sent < count && !dl.signal.aborted; sent++) {
+          const rtt = await ping(ip, dl.remaining() / (count - sent), dl.signal);
           if (rtt !== null) rtts.push(rtt);
         }
-        if (!dl.signal.aborted || rtts.length > 0) return summarize(ip, count, rtts, input.timeoutMs);
-        return failed(dl.timedOut() ? `no reply within ${input.timeoutMs} ms` : 'cancelled (monitor stopping)', { ip, sent: count, received: 0 });
+        if (rtts.length === 0 && dl.signal.aborted && !dl.timedOut()) return failed('cancelled (monitor stopping)', { ip, sent, received: 0 });
+        return summarize(ip, count, sent, rtts, input.timeoutMs);
       } finally {
         dl.dispose();
       }
     }),
 } satisfies CheckType<IcmpParams>;
 
-function summarize(ip: string, sent: number, rtts: number[], timeoutMs: number): CheckOutcome {
+/** `count` echoes were planned, `sent` went out before the deadline. */
+function summarize(ip: string, count: number, sent: number, rtts: number[], timeoutMs: number): CheckOutcome {
   if (rtts.length === 0) {
-    return failed(sent === 1 ? `no reply within ${timeoutMs} ms` : `0/${sent} replies within ${timeoutMs} ms`, { ip, sent, received: 0 });
+    return failed(count === 1 ? `no reply within ${timeoutMs} ms` : `0/${sent} replies within ${timeoutMs} ms`, { ip, sent, received: 0 });
   }
   const min = Math.min(...rtts);
   const max = Math.max(...rtts);
   const avg = rtts.reduce((a, b) => a + b, 0) / rtts.length;
   const details = { ip, sent, received: rtts.length, minMs: roundMs(min), avgMs: roundMs(avg), maxMs: roundMs(max) };
-  const message = sent === 1 ? `reply in ${formatMs(avg)}` : `${rtts.length}/${sent} replies, avg ${formatMs(avg)} (min ${formatMs(min)}, max ${formatMs(max)})`;
+  const message = count === 1 ? `reply in ${formatMs(avg)}` : `${rtts.length}/${sent} replies, avg ${formatMs(avg)} (min ${formatMs(min)}, max ${formatMs(max)})`;
   return { ok: true, latencyMs: roundMs(avg), message, details };
 }

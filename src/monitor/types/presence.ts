@@ -5,11 +5,9 @@ import { failed, formatMs, neverThrows } from '../outcome.js';
 
 export const PresenceParams = Type.Object(
   {
-    /**
-     * The tracker's word is trusted only this fresh: a device last seen longer ago fails the check even when its
-     * status still says online (no scan has looked at it since). No limit when absent.
-     */
-    maxAgeSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 31_536_000 })),
+    // The tracker's word is trusted only this fresh: its status may still say online when no scan has looked
+    // at the device since.
+    maxAgeSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 31_536_000, description: 'fail when the device was last seen longer ago than this, even if its status says online' })),
   },
   { additionalProperties: false },
 );

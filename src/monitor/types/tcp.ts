@@ -8,10 +8,8 @@ import { failed, formatMs, neverThrows, quote, roundMs } from '../outcome.js';
 
 export const TcpParams = Type.Object(
   {
-    /** Sent once connected (e.g. `PING\r\n`, or an HTTP request line). */
-    send: Type.Optional(Type.String({ minLength: 1, maxLength: 4096 })),
-    /** Must appear in the first 4 KiB the server sends (a banner: `SSH-2.0-`, `+PONG`). */
-    expect: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+    send: Type.Optional(Type.String({ minLength: 1, maxLength: 4096, description: 'sent once connected (e.g. "PING\\r\\n")' })),
+    expect: Type.Optional(Type.String({ minLength: 1, maxLength: 1024, description: 'must appear in the first 4 KiB the server sends (a banner: "SSH-2.0-", "+PONG")' })),
   },
   { additionalProperties: false },
 );
@@ -43,9 +41,8 @@ export const tcpCheck = {
     return joinHostPort(host, port);
   },
 
-  run: (input, deps) =>
+  run: (input) =>
     neverThrows('tcp', async (): Promise<CheckOutcome> => {
-      void deps;
       const { host, port } = parseHostPort(input.target);
       const dl = startDeadline(input.timeoutMs, input.signal);
       const sock = connect({ host, port, noDelay: true });
