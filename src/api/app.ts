@@ -14,6 +14,7 @@ import { checkRoutes } from './routes/checks.js';
 import { deviceRoutes } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { scanRoutes } from './routes/scans.js';
 import { validatorCompiler } from './validation.js';
 
@@ -90,6 +91,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   await app.register(deviceRoutes, { ctx, cache, dataVersion });
   await app.register(scanRoutes, { ctx });
   await app.register(checkRoutes, { ctx });
+  await app.register(notificationRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.ready();
   return app as unknown as FastifyInstance;

@@ -7,6 +7,8 @@ import { createMetrics, type Metrics } from '../core/metrics.js';
 import { DeviceTracker } from '../inventory/device-tracker.js';
 import { ScanService } from '../inventory/scan-service.js';
 import { Monitor } from '../monitor/monitor.js';
+import { registerMonitorMetrics } from '../monitor/monitor-metrics.js';
+import { NotificationService } from '../notify/notification-service.js';
 import { getCheckType } from '../monitor/types/index.js';
 import { openStore } from '../store/open-store.js';
 import { CheckRepo } from '../store/repositories/check-repo.js';
@@ -56,6 +58,8 @@ export interface AppContext {
   scans: ScanService;
   /** Health checks: definitions, the scheduling loop (started by `serve`), history. */
   monitor: Monitor;
+  /** Notification channels (catalog, test, delivery log) and the alert pipeline (started by `serve`). */
+  notify: NotificationService;
   components: Map<string, ComponentHealth>;
   /** Registered by each area in `createContext`; started only by `startBackground()` (serve), not by CLI commands. */
   background: BackgroundService[];
@@ -119,7 +123,11 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
     batch: config.store.batch,
     onBatch: metrics.observeBatch,
   });
+  registerMonitorMetrics(metrics.registry, monitor.service);
   const background: BackgroundService[] = [{ name: 'monitor', start: () => monitor.start(), stop: () => monitor.stop() }];
+  const notify = new NotificationService({ config, store, bus, logger });
+  // First to start and last to stop, so alerts cover what the other services emit while starting and stopping.
+  if (config.notify.enabled) background.unshift(notify);
   const started: BackgroundService[] = [];
 
   return {
@@ -132,6 +140,7 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
     tracker,
     scans,
     monitor,
+    notify,
     components,
     background,
     async startBackground() {

@@ -73,6 +73,10 @@ describe('checks API', () => {
     assert.equal(d.check.state, 'down');
     assert.deepEqual(d.recent.map((r) => r.ok), [false, true]);
     assert.deepEqual(Object.keys(d.summary), ['24h', '7d', '30d']);
+    const m = await t.app.inject({ url: '/metrics', headers: t.auth() });
+    assert.match(m.body, /^lnmt_check_runs_total\{outcome="ok"\} 1$/m);
+    assert.match(m.body, /^lnmt_check_runs_total\{outcome="failed"\} 1$/m);
+    assert.match(m.body, /^lnmt_checks_scheduled \d+$/m);
   });
 
   it('history, device uptime and the health report come from the aggregates', async () => {

@@ -76,6 +76,16 @@ for (const dialect of [sqliteDialect(), postgresDialect()]) {
       return { up, down };
     }
 
+    it('writes check state for many checks in one statement, and lists/filters checks', async () => {
+      await checks.saveStates(store.db, ids.map((id, i) => ({ id, state: i % 2 ? 'down' : 'up', state_since: NOW - i, streak: i % 2 ? -3 : 4, flapping: 0, last_run_at: NOW, last_ok: i % 2 ? 0 : 1, last_latency_ms: i % 2 ? null : 1.5, last_message: `m${i}` })));
+      const down = await checks.list({ state: 'down', limit: 10, offset: 0 });
+      assert.deepEqual(down.rows.map((r) => r.name), ['b', 'd']);
+      assert.equal(down.total, 2);
+      const a = (await checks.get(ids[0]!))!;
+      assert.deepEqual([a.state, a.state_since, Number(a.streak), a.last_latency_ms, a.last_message], ['up', NOW, 4, 1.5, 'm0']);
+      assert.equal((await checks.list({ deviceId: devices[0]!, limit: 10, offset: 0 })).total, 2);
+    });
+
     it('folds every raw result into the aggregates once, and a second run is a no-op', async () => {
       const first = await rollUp(deps, { chunk: 5000, settleMs: 0 });
       assert.equal(first.rolledUp, raw.length);

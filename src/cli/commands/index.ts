@@ -2,6 +2,7 @@ import type { CommandGroup } from '../runtime.js';
 import { checksCommands } from './checks.js';
 import { configCommands } from './config.js';
 import { devicesCommands } from './devices.js';
+import { notifyCommands } from './notify.js';
 import { scanCommands } from './scan.js';
 import { serveCommands } from './serve.js';
 import { statusCommands } from './status.js';
@@ -13,4 +14,4 @@ import { uptimeCommands } from './uptime.js';
  * `CommandGroup`, added here. Group modules import only types and light helpers at top level; everything
  * heavy is loaded inside the actions.
  */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [scanCommands, devicesCommands, checksCommands, uptimeCommands, statusCommands, serveCommands, tokenCommands, configCommands];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [scanCommands, devicesCommands, checksCommands, uptimeCommands, notifyCommands, statusCommands, serveCommands, tokenCommands, configCommands];
