@@ -63,7 +63,8 @@ export async function up(db: Kysely<any>, dialect: 'sqlite' | 'postgres'): Promi
     .addPrimaryKeyConstraint('check_rollups_pk', ['step', 'bucket', 'check_id']);
   if (dialect === 'sqlite') rollups = rollups.modifyEnd(sql`without rowid`);
   await rollups.execute();
-  await db.schema.createIndex('check_rollups_check').on('check_rollups').columns(['check_id', 'step', 'bucket']).execute();
+  // Per check, covering the counts: per-check sums over a range stream from it in check order (no sort).
+  await db.schema.createIndex('check_rollups_check').on('check_rollups').columns(['check_id', 'step', 'bucket', 'up', 'down']).execute();
 
   await db.schema
     .createTable('lnmt_state')

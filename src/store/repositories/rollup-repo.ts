@@ -28,6 +28,18 @@ export interface DeviceHealthRow {
   down: number;
 }
 
+/**
+ * Per-check sums over one level's range: for each check (outer loop, in id order) a range seek on the covering
+ * index `check_rollups_check` (check_id, step, bucket, up, down), grouped in that same order — no sort and no
+ * dependence on planner statistics (SQLite's CROSS JOIN fixes the loop order; PostgreSQL plans it freely).
+ */
+function perCheckSums(r: LevelRange) {
+  return sql`SELECT c.id AS check_id, sum(r.up) AS up, sum(r.down) AS down
+    FROM checks c CROSS JOIN check_rollups r
+    WHERE r.check_id = c.id AND r.step = ${r.step} AND r.bucket >= ${r.from} AND r.bucket < ${r.to}
+    GROUP BY c.id`;
+}
+
 /** Minute/hour/day aggregates: read-merge-write by the rollup, range reads by the history queries. */
 export class RollupRepo {
   constructor(private readonly db: Kysely<Database>, private readonly dialect: StoreDialect) {}
@@ -80,17 +92,20 @@ export class RollupRepo {
 
   /**
    * The seed's health report in one query: per device, its checks and their successful/failed results over the
-   * ranges. Counts only (no histograms), read from the aggregate ranges as one UNION ALL over the clustered key.
+   * ranges. Counts only (no histograms): per-check sums per range, then the per-check totals joined to checks and
+   * devices.
    */
   async deviceHealth(ranges: readonly LevelRange[], deviceId?: number): Promise<DeviceHealthRow[]> {
     if (ranges.length === 0) return [];
-    const parts = ranges.map((r) => sql`SELECT check_id, up, down FROM check_rollups WHERE step = ${r.step} AND bucket >= ${r.from} AND bucket < ${r.to}`);
+    const parts = ranges.map((r) => perCheckSums(r));
     const device = deviceId === undefined ? sql`` : sql`WHERE d.id = ${deviceId}`;
+    // Sum per check first (one pass over the aggregate rows), then join the few per-check totals to checks and
+    // devices: joining every aggregate row would cost two index lookups per row.
     const q = sql<DeviceHealthRow>`
       SELECT d.id AS device_id, d.ip AS ip, d.hostname AS hostname, d.name AS name,
-        count(DISTINCT c.id) AS checks, sum(r.up) AS up, sum(r.down) AS down
-      FROM (${sql.join(parts, sql` UNION ALL `)}) r
-        JOIN checks c ON c.id = r.check_id
+        count(*) AS checks, sum(a.up) AS up, sum(a.down) AS down
+      FROM (SELECT p.check_id AS check_id, sum(p.up) AS up, sum(p.down) AS down FROM (${sql.join(parts, sql` UNION ALL `)}) p GROUP BY p.check_id) a
+        JOIN checks c ON c.id = a.check_id
         JOIN devices d ON d.id = c.device_id
       ${device}
       GROUP BY d.id, d.ip, d.hostname, d.name`;
@@ -102,7 +117,7 @@ export class RollupRepo {
   async checkCounts(ranges: readonly LevelRange[], checkIds?: readonly string[]): Promise<Map<string, { up: number; down: number }>> {
     const out = new Map<string, { up: number; down: number }>();
     if (ranges.length === 0) return out;
-    const parts = ranges.map((r) => sql`SELECT check_id, up, down FROM check_rollups WHERE step = ${r.step} AND bucket >= ${r.from} AND bucket < ${r.to}`);
+    const parts = ranges.map((r) => perCheckSums(r));
     const filter = checkIds && checkIds.length > 0 ? sql`WHERE r.check_id IN (${sql.join(checkIds.map((id) => sql`${id}`))})` : sql``;
     const q = sql<{ check_id: string; up: number; down: number }>`
       SELECT r.check_id AS check_id, sum(r.up) AS up, sum(r.down) AS down FROM (${sql.join(parts, sql` UNION ALL `)}) r ${filter} GROUP BY r.check_id`;
