@@ -16,6 +16,7 @@ import { healthRoutes } from './routes/health.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { scanRoutes } from './routes/scans.js';
+import { schedulerRoutes } from './routes/scheduler.js';
 import { validatorCompiler } from './validation.js';
 
 export interface BuildAppOptions {
@@ -91,6 +92,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   await app.register(deviceRoutes, { ctx, cache, dataVersion });
   await app.register(scanRoutes, { ctx });
   await app.register(checkRoutes, { ctx });
+  await app.register(schedulerRoutes, { ctx });
   await app.register(notificationRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.ready();

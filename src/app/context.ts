@@ -10,6 +10,8 @@ import { Monitor } from '../monitor/monitor.js';
 import { registerMonitorMetrics } from '../monitor/monitor-metrics.js';
 import { NotificationService } from '../notify/notification-service.js';
 import { getCheckType } from '../monitor/types/index.js';
+import { createScheduler } from '../scheduler/create-scheduler.js';
+import type { Scheduler } from '../scheduler/scheduler.js';
 import { openStore } from '../store/open-store.js';
 import { CheckRepo } from '../store/repositories/check-repo.js';
 import { CheckResultRepo } from '../store/repositories/check-result-repo.js';
@@ -60,6 +62,8 @@ export interface AppContext {
   monitor: Monitor;
   /** Notification channels (catalog, test, delivery log) and the alert pipeline (started by `serve`). */
   notify: NotificationService;
+  /** Jobs (definitions, manual runs, history, the job-type registry) and the job loop (started by `serve`). */
+  scheduler: Scheduler;
   components: Map<string, ComponentHealth>;
   /** Registered by each area in `createContext`; started only by `startBackground()` (serve), not by CLI commands. */
   background: BackgroundService[];
@@ -128,6 +132,9 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
   const notify = new NotificationService({ config, store, bus, logger });
   // First to start and last to stop, so alerts cover what the other services emit while starting and stopping.
   if (config.notify.enabled) background.unshift(notify);
+  const scheduler = createScheduler({ store, bus, sensor: config.node.name, config: config.scheduler, logger, scans, monitor });
+  // Last to start and first to stop: its jobs use the monitor and the scanner.
+  if (config.scheduler.enabled) background.push(scheduler);
   const started: BackgroundService[] = [];
 
   return {
@@ -141,6 +148,7 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
     scans,
     monitor,
     notify,
+    scheduler,
     components,
     background,
     async startBackground() {
@@ -155,6 +163,7 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
       for (const svc of started.reverse()) {
         await svc.stop().catch((err: unknown) => logger.error({ err, service: svc.name }, 'background service failed to stop cleanly'));
       }
+      if (!started.includes(scheduler)) await scheduler.stop(); // ends manual runs (`jobs run`, the API) still in flight
       if (!started.some((svc) => svc.name === 'monitor')) await monitor.stop(); // closes the ICMP socket of `checks run`
       await scans.stopAll();
       await tracker!.flush();

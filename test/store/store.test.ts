@@ -45,6 +45,9 @@ for (const dialect of [sqliteDialect(), postgresDialect()]) {
         assert.equal(mode.rows[0]!.journal_mode, 'wal');
         const fk = await sql<{ foreign_keys: number }>`PRAGMA foreign_keys`.execute(store.db);
         assert.equal(fk.rows[0]!.foreign_keys, 1);
+        // 2 = INCREMENTAL: set before WAL, or the store-optimize job's incremental vacuum could never free pages.
+        const av = await sql<{ auto_vacuum: number }>`PRAGMA auto_vacuum`.execute(store.db);
+        assert.equal(av.rows[0]!.auto_vacuum, 2);
       });
     }
 

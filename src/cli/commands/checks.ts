@@ -53,7 +53,7 @@ export const checksCommands: CommandGroup = {
       .option('--interval <duration>', 'how often: 30s, 5m, 1h (default: monitor.defaults.intervalSec)')
       .option('--timeout <ms>', 'give up after this many ms (default: monitor.defaults.timeoutMs)')
       .option('--retries <n>', 'failures after the first before the check is down (default: monitor.defaults.retries)')
-      .option('--param <key=value>', 'a type parameter, repeatable (e.g. --param expectStatus=200-299 --param keyword=ok)', collect, [] as string[])
+      .option('--param <key=value>', 'a type parameter, repeatable (e.g. --param keyword=ok --param maxResponseMs=500)', collect, [] as string[])
       .option('--params <json>', 'all type parameters as a JSON object')
       .option('--tag <tag>', 'a tag, repeatable', collect, [] as string[])
       .option('--disabled', 'store it without running it')
@@ -61,9 +61,9 @@ export const checksCommands: CommandGroup = {
       .addHelpText('after', [
         '',
         'Parameters per type (see the README for all):',
-        '  http      method, expectStatus ("200-299,301"), keyword, notKeyword, jsonPath + jsonExpected, maxResponseMs,',
-        '            followRedirects, maxRedirects, tlsVerify, headers, body, certWarningDays',
-        '  dns       recordType (A, AAAA, MX, TXT, ...), server (ip[:port]), expected (JSON list), match',
+        '  http      method, expectStatus (a JSON list: \'["200-299",301]\'), keyword, notKeyword, jsonPath + expectedValue,',
+        '            maxResponseMs, followRedirects, maxRedirects, tlsVerify, ca, headers, body, certWarningDays',
+        '  dns       recordType (A, AAAA, MX, TXT, ...), server (ip[:port]), expected (a JSON list), match (all, any, exact)',
         '  tcp       send, expect',
         '  icmp      count',
         '  presence  maxAgeSec',

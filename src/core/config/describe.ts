@@ -27,6 +27,8 @@ export function describeAllowed(s: Schema | undefined): string {
       return kind;
     }
     case 'string': {
+      // A described format (an IANA time zone, a duration) says more than "a string".
+      if (s.format && s.description) return s.description;
       const parts = ['a string'];
       if (s.minLength) parts.push(`of at least ${s.minLength} character(s)`);
       if (s.maxLength) parts.push(`of at most ${s.maxLength} characters`);

@@ -45,6 +45,7 @@ export const HttpParams = Type.Object(
     maxRedirects: Type.Integer({ minimum: 0, maximum: 20, default: 5, description: 'redirects followed at most' }),
     tlsVerify: Type.Boolean({ default: true, description: 'verify the certificate chain and name; false accepts self-signed and expired certificates (still reported)' }),
     ca: Type.Optional(Type.String({ minLength: 1, maxLength: 262144, pattern: '-----BEGIN CERTIFICATE-----', description: 'extra CA certificates to trust (PEM), for an internal PKI' })),
+    certWarningDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650, description: 'the monitor emits check.cert_expiring when the certificate has fewer days left (default monitor.defaults.certWarningDays)' })),
   },
   { additionalProperties: false },
 );

@@ -32,6 +32,10 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
   } catch (cause) {
     throw new LnmtError('LNMT_ERR_STORE', `cannot open SQLite database at ${path}`, { cause });
   }
+  // Before WAL: switching to WAL writes the file header, after which auto_vacuum can no longer change.
+  if (raw.pragma('auto_vacuum', { simple: true }) === 0 && (raw.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n === 0) {
+    raw.pragma('auto_vacuum = INCREMENTAL'); // only takes effect on an empty database
+  }
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   raw.pragma('foreign_keys = ON');
@@ -42,9 +46,6 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store> 
   // Checkpoint every ~40 MB of WAL instead of ~4 MB: each checkpoint copies pages back and syncs, and at the
   // default it took a quarter of the status-write path (41k -> 56k updates/s measured); readers are unaffected.
   raw.pragma('wal_autocheckpoint = 10000');
-  if (raw.pragma('auto_vacuum', { simple: true }) === 0 && (raw.prepare('SELECT count(*) AS n FROM sqlite_master').get() as { n: number }).n === 0) {
-    raw.pragma('auto_vacuum = INCREMENTAL'); // only takes effect on an empty database
-  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(raw) }) });
   await migrateToLatest(db, 'sqlite');
   await sql`PRAGMA optimize = 0x10002`.execute(db);

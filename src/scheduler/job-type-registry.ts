@@ -1,0 +1,96 @@
+import type { TSchema } from 'typebox';
+import { Compile, type Validator } from 'typebox/compile';
+import { Value } from 'typebox/value';
+import { describeAllowed, schemaAt } from '../core/config/describe.js';
+import { LnmtError, type ErrorDetail } from '../core/errors.js';
+import type { JobType } from './job-type.js';
+
+/** Where a parameter path (`targets[2]`, or '' for the whole object) is named in errors: `body.params.targets[2]`. */
+export type ParamWhere = (path: string) => string;
+
+interface Entry {
+  type: JobType;
+  check: Validator<{}, TSchema>;
+}
+
+/** The extension point for job types: one registry per process, filled when the context is built. */
+export class JobTypeRegistry {
+  private readonly entries = new Map<string, Entry>();
+
+  register(type: JobType): this {
+    if (!/^[a-z][a-z0-9-]*$/.test(type.name)) throw new Error(`job type name "${type.name}" must be kebab-case`);
+    if (this.entries.has(type.name)) throw new Error(`job type "${type.name}" is already registered`);
+    this.entries.set(type.name, { type, check: Compile(type.params) as Validator<{}, TSchema> });
+    return this;
+  }
+
+  get(name: string): JobType | undefined {
+    return this.entries.get(name)?.type;
+  }
+
+  has(name: string): boolean {
+    return this.entries.has(name);
+  }
+
+  list(): JobType[] {
+    return [...this.entries.values()].map((e) => e.type).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * Applies the type's defaults to `raw`, checks it against the schema and the type's own rules, and returns
+   * the parameters to store. Every problem is reported at once, each named through `where`.
+   */
+  async parseParams(typeName: string, raw: unknown, where: ParamWhere): Promise<Record<string, unknown>> {
+    const entry = this.entries.get(typeName);
+    if (!entry) throw new Error(`job type "${typeName}" is not registered`);
+    const value = Value.Default(entry.type.params, Value.Clone(raw ?? {}));
+    if (!entry.check.Check(value)) {
+      throw new LnmtError('LNMT_ERR_VALIDATION', `invalid parameters for a ${typeName} job`, { details: paramDetails(entry, value, where) });
+    }
+    await entry.type.validate?.(value, where);
+    return value as Record<string, unknown>;
+  }
+}
+
+function paramDetails(entry: Entry, value: unknown, where: ParamWhere): ErrorDetail[] {
+  const schema = entry.type.params as unknown as Record<string, any>;
+  const out = new Map<string, ErrorDetail>();
+  for (const e of entry.check.Errors(value) as Array<{ keyword: string; instancePath: string; params: Record<string, any>; message?: string }>) {
+    const segs = e.instancePath.split('/').slice(1);
+    if (e.keyword === 'boolean') continue;
+    if (e.keyword === 'additionalProperties') {
+      const known = Object.keys(schemaAt(schema, segs)?.properties ?? {});
+      for (const extra of (e.params.additionalProperties as string[] | undefined) ?? []) {
+        const path = pathText([...segs, extra]);
+        out.set(path, { where: where(path), value: get(value, [...segs, extra]), message: 'unknown parameter', allowed: known.length > 0 ? `one of: ${known.join(', ')}` : 'no parameters' });
+      }
+      continue;
+    }
+    if (e.keyword === 'required') {
+      for (const name of (e.params.requiredProperties as string[] | undefined) ?? []) {
+        const path = pathText([...segs, name]);
+        out.set(path, { where: where(path), message: 'required', allowed: describeAllowed(schemaAt(schema, [...segs, name])) });
+      }
+      continue;
+    }
+    const path = pathText(segs);
+    if (!out.has(path)) out.set(path, { where: where(path), value: get(value, segs), message: e.message ?? 'invalid', allowed: describeAllowed(schemaAt(schema, segs)) });
+  }
+  return [...out.values()];
+}
+
+/** ['targets', '2'] → `targets[2]`. */
+function pathText(segs: string[]): string {
+  let out = '';
+  for (const s of segs) out += /^\d+$/.test(s) ? `[${s}]` : out === '' ? s : `.${s}`;
+  return out;
+}
+
+function get(data: unknown, segs: string[]): unknown {
+  let o: any = data;
+  for (const s of segs) {
+    if (o === null || typeof o !== 'object') return undefined;
+    o = o[s];
+  }
+  return o;
+}
