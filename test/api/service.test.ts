@@ -103,7 +103,16 @@ describe('health, metrics, OpenAPI, compression', () => {
       assert.equal(r.statusCode, 200);
       const doc = r.json();
       assert.equal(doc.openapi, '3.1.0');
-      assert.deepEqual(Object.keys(doc.paths).sort(), ['/api/devices', '/api/devices/{id}', '/api/health', '/api/scans', '/api/scans/{id}', '/metrics']);
+      assert.deepEqual(Object.keys(doc.paths).sort(), [
+        '/api/checks', '/api/checks/{id}', '/api/checks/{id}/history', '/api/checks/{id}/run',
+        '/api/devices', '/api/devices/{id}', '/api/devices/{id}/uptime', '/api/health',
+        '/api/notifications/channels', '/api/notifications/channels/{id}', '/api/notifications/channels/{id}/test', '/api/notifications/log', '/api/notifications/rules',
+        '/api/reports/health', '/api/scans', '/api/scans/{id}',
+        '/api/scheduler/jobs', '/api/scheduler/jobs/{id}', '/api/scheduler/jobs/{id}/run', '/api/scheduler/jobs/{id}/runs',
+        '/metrics',
+      ]);
+      assert.deepEqual(Object.keys(doc.paths['/api/checks/{id}']).sort(), ['delete', 'get', 'patch']);
+      assert.deepEqual(Object.keys(doc.paths['/api/scheduler/jobs/{id}']).sort(), ['delete', 'get', 'patch']);
       assert.deepEqual(Object.keys(doc.paths['/api/devices']).sort(), ['get', 'post']);
       assert.deepEqual(Object.keys(doc.paths['/api/devices/{id}']).sort(), ['delete', 'get', 'patch']);
       const params = doc.paths['/api/devices'].get.parameters.map((p: { name: string }) => p.name).sort();
