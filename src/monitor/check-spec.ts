@@ -1,47 +1,36 @@
 import Type, { type Static, type TSchema } from 'typebox';
 import Value from 'typebox/value';
-import { describeAllowed } from '../core/config/describe.js';
 import type { MonitorConfig } from '../core/config/sections/monitor.js';
-import { LnmtError, type ErrorDetail } from '../core/errors.js';
+import { LnmtError } from '../core/errors.js';
+import { schemaErrorDetails } from '../core/schema-errors.js';
 import type { CheckType } from './check-type.js';
 
 const NAME = '^[^\\x00-\\x1f]{1,120}$';
 
+/** The fields a check is created with and edited by (all optional: each has a default or keeps its value). */
+const EDITABLE = {
+  name: Type.Optional(Type.String({ pattern: NAME })),
+  target: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
+  params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  intervalSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400 })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 120000 })),
+  retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
+  flapThreshold: Type.Optional(Type.Integer({ minimum: 2, maximum: 1000 })),
+  flapWindowSec: Type.Optional(Type.Integer({ minimum: 10, maximum: 86400 })),
+  enabled: Type.Optional(Type.Boolean()),
+  tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:/-]+$' }), { maxItems: 32 })),
+};
+
 /** A check as users write it (API body, CLI flags); everything but `type` has a default. */
 export const CheckInputSchema = Type.Object(
-  {
-    name: Type.Optional(Type.String({ pattern: NAME })),
-    type: Type.String({ minLength: 1 }),
-    target: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
-    deviceId: Type.Optional(Type.Integer({ minimum: 1 })),
-    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    intervalSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400 })),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 120000 })),
-    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-    flapThreshold: Type.Optional(Type.Integer({ minimum: 2, maximum: 1000 })),
-    flapWindowSec: Type.Optional(Type.Integer({ minimum: 10, maximum: 86400 })),
-    enabled: Type.Optional(Type.Boolean()),
-    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:/-]+$' }), { maxItems: 32 })),
-  },
+  { type: Type.String({ minLength: 1 }), deviceId: Type.Optional(Type.Integer({ minimum: 1 })), ...EDITABLE },
   { additionalProperties: false },
 );
 export type CheckInput = Static<typeof CheckInputSchema>;
 
-/** A PATCH: any field but `type` (a check does not change type; make a new one). */
+/** A PATCH: any field but `type` (a check does not change type; make a new one); `deviceId: null` detaches. */
 export const CheckPatchSchema = Type.Object(
-  {
-    name: Type.Optional(Type.String({ pattern: NAME })),
-    target: Type.Optional(Type.String({ minLength: 1, maxLength: 2048 })),
-    deviceId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])),
-    params: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-    intervalSec: Type.Optional(Type.Integer({ minimum: 1, maximum: 86400 })),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 10, maximum: 120000 })),
-    retries: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })),
-    flapThreshold: Type.Optional(Type.Integer({ minimum: 2, maximum: 1000 })),
-    flapWindowSec: Type.Optional(Type.Integer({ minimum: 10, maximum: 86400 })),
-    enabled: Type.Optional(Type.Boolean()),
-    tags: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9._:/-]+$' }), { maxItems: 32 })),
-  },
+  { deviceId: Type.Optional(Type.Union([Type.Integer({ minimum: 1 }), Type.Null()])), ...EDITABLE },
   { additionalProperties: false },
 );
 export type CheckPatch = Static<typeof CheckPatchSchema>;
@@ -129,51 +118,15 @@ export async function patchCheck(current: CheckDefinition, patch: CheckPatch, de
 
 function resolveParams(type: CheckType, given: Record<string, unknown>, prefix: string): Record<string, unknown> {
   const withDefaults = Value.Default(type.params, Value.Clone(given)) as Record<string, unknown>;
-  const details: ErrorDetail[] = [];
-  for (const err of Value.Errors(type.params, withDefaults)) {
-    const e = err as unknown as { instancePath: string; keyword: string; params: Record<string, any> };
-    const path = e.instancePath.split('/').filter(Boolean);
-    if (e.keyword === 'additionalProperties') {
-      for (const extra of e.params.additionalProperties as string[]) {
-        details.push({ where: `${prefix}params.${[...path, extra].join('.')}`, value: given[extra], message: 'unknown parameter', allowed: `parameters of ${type.type}: ${Object.keys((type.params as any).properties ?? {}).join(', ')}` });
-      }
-      continue;
-    }
-    const where = `${prefix}params${path.length ? '.' + path.join('.') : ''}`;
-    if (details.some((d) => d.where === where)) continue;
-    const schema = schemaAt(type.params, path);
-    const allowed = describeAllowed(schema);
-    details.push({ where, value: path.reduce<any>((o, k) => o?.[k], withDefaults), message: 'invalid value', allowed: allowed === 'a valid value' && schema?.description ? schema.description : allowed });
-  }
+  const details = schemaErrorDetails(type.params, withDefaults, (path) => `${prefix}params${path ? `.${path}` : ''}`, 'unknown parameter');
   if (details.length > 0) throw new LnmtError('LNMT_ERR_VALIDATION', `invalid parameters for a ${type.type} check`, { details });
   // What a schema cannot say (a range whose start is above its end, a JSON path's syntax): the type's own rules.
   withWhere(() => type.validateParams?.(withDefaults), prefix);
   return withDefaults;
 }
 
-function schemaAt(root: TSchema, path: string[]): Record<string, any> | undefined {
-  let s: any = root;
-  for (const seg of path) {
-    if (s?.properties) s = s.properties[seg];
-    else if (s?.items) s = s.items;
-    else return undefined;
-  }
-  return s;
-}
-
 function shapeErrors(schema: TSchema, value: unknown, prefix: string): void {
-  const details: ErrorDetail[] = [];
-  for (const err of Value.Errors(schema, value)) {
-    const e = err as unknown as { instancePath: string; keyword: string; params: Record<string, any> };
-    const path = e.instancePath.split('/').filter(Boolean);
-    if (e.keyword === 'additionalProperties') {
-      for (const extra of e.params.additionalProperties as string[]) details.push({ where: `${prefix}${extra}`, message: 'unknown field', allowed: Object.keys((schema as any).properties).join(', ') });
-      continue;
-    }
-    const where = `${prefix}${path.join('.') || (e.params.requiredProperties?.[0] ?? '')}`;
-    if (details.some((d) => d.where === where)) continue;
-    details.push({ where, value: path.reduce<any>((o, k) => o?.[k], value), message: e.keyword === 'required' ? 'required' : 'invalid value', allowed: describeAllowed(schemaAt(schema, path)) });
-  }
+  const details = schemaErrorDetails(schema, value, (path) => `${prefix}${path}`);
   if (details.length > 0) throw new LnmtError('LNMT_ERR_VALIDATION', 'invalid check definition', { details });
 }
 

@@ -1,7 +1,7 @@
 import type { TSchema } from 'typebox';
 import { Compile, type Validator } from 'typebox/compile';
 import { Value } from 'typebox/value';
-import { describeAllowed, schemaAt } from '../core/config/describe.js';
+import { schemaErrorDetails } from '../core/schema-errors.js';
 import { LnmtError, type ErrorDetail } from '../core/errors.js';
 import type { JobType } from './job-type.js';
 
@@ -53,44 +53,5 @@ export class JobTypeRegistry {
 }
 
 function paramDetails(entry: Entry, value: unknown, where: ParamWhere): ErrorDetail[] {
-  const schema = entry.type.params as unknown as Record<string, any>;
-  const out = new Map<string, ErrorDetail>();
-  for (const e of entry.check.Errors(value) as Array<{ keyword: string; instancePath: string; params: Record<string, any>; message?: string }>) {
-    const segs = e.instancePath.split('/').slice(1);
-    if (e.keyword === 'boolean') continue;
-    if (e.keyword === 'additionalProperties') {
-      const known = Object.keys(schemaAt(schema, segs)?.properties ?? {});
-      for (const extra of (e.params.additionalProperties as string[] | undefined) ?? []) {
-        const path = pathText([...segs, extra]);
-        out.set(path, { where: where(path), value: get(value, [...segs, extra]), message: 'unknown parameter', allowed: known.length > 0 ? `one of: ${known.join(', ')}` : 'no parameters' });
-      }
-      continue;
-    }
-    if (e.keyword === 'required') {
-      for (const name of (e.params.requiredProperties as string[] | undefined) ?? []) {
-        const path = pathText([...segs, name]);
-        out.set(path, { where: where(path), message: 'required', allowed: describeAllowed(schemaAt(schema, [...segs, name])) });
-      }
-      continue;
-    }
-    const path = pathText(segs);
-    if (!out.has(path)) out.set(path, { where: where(path), value: get(value, segs), message: e.message ?? 'invalid', allowed: describeAllowed(schemaAt(schema, segs)) });
-  }
-  return [...out.values()];
-}
-
-/** ['targets', '2'] → `targets[2]`. */
-function pathText(segs: string[]): string {
-  let out = '';
-  for (const s of segs) out += /^\d+$/.test(s) ? `[${s}]` : out === '' ? s : `.${s}`;
-  return out;
-}
-
-function get(data: unknown, segs: string[]): unknown {
-  let o: any = data;
-  for (const s of segs) {
-    if (o === null || typeof o !== 'object') return undefined;
-    o = o[s];
-  }
-  return o;
+  return schemaErrorDetails(entry.type.params, value, where, 'unknown parameter');
 }

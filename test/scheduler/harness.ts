@@ -2,10 +2,6 @@
  * Schedulers on a real store (SQLite file or a fresh PostgreSQL database), with a manual clock and job types
  * whose behaviour the tests control: count, sleep on the clock, hang, fail a number of times.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import Type from 'typebox';
 import { MemoryBus } from '../../src/core/bus/memory-bus.js';
 import { schedulerDefaults, type SchedulerConfig } from '../../src/core/config/sections/scheduler.js';
@@ -16,81 +12,17 @@ import { sleep, type Clock } from '../../src/scheduler/clock.js';
 import type { JobRunContext, JobType } from '../../src/scheduler/job-type.js';
 import { JobTypeRegistry } from '../../src/scheduler/job-type-registry.js';
 import { Scheduler } from '../../src/scheduler/scheduler.js';
-import { openPostgresStore } from '../../src/store/postgres/postgres-store.js';
 import { JobRepo } from '../../src/store/repositories/job-repo.js';
 import { JobRunRepo } from '../../src/store/repositories/job-run-repo.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import type { JobRunRow } from '../../src/store/tables/scheduler.js';
-
-export const PG_ADMIN = process.env.LNMT_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { PG_ADMIN, postgresDialect, postgresReachable, sqliteDialect, type Dialect } from '../fixtures/dialects.js';
 
 /** One database that several store connections (several "processes") open. */
-export interface TestDatabase {
-  name: 'sqlite' | 'postgres';
-  /** A new, separate connection (pool) to the same database. */
-  open(): Promise<Store>;
-  cleanup(): Promise<void>;
-}
-
-export function sqliteDatabase(): TestDatabase {
-  const dir = mkdtempSync(join(tmpdir(), 'lnmt-sched-'));
-  const stores: Store[] = [];
-  return {
-    name: 'sqlite',
-    async open() {
-      const s = await openSqliteStore({ dataDir: dir, file: 'lnmt.db', cacheSizeMb: 8, mmapSizeMb: 0, busyTimeoutMs: 5000 });
-      stores.push(s);
-      return s;
-    },
-    async cleanup() {
-      for (const s of stores.splice(0)) await s.close().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-export function postgresDatabase(): TestDatabase {
-  const dbName = `lnmt_sched_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
-  const stores: Store[] = [];
-  let created: Promise<void> | null = null;
-  const admin = async (sql: string) => {
-    const c = new pg.Client({ connectionString: PG_ADMIN });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  return {
-    name: 'postgres',
-    async open() {
-      created ??= admin(`CREATE DATABASE ${dbName}`);
-      await created;
-      const u = new URL(PG_ADMIN);
-      u.pathname = `/${dbName}`;
-      const s = await openPostgresStore({ url: u.toString(), poolSize: 4 });
-      stores.push(s);
-      return s;
-    },
-    async cleanup() {
-      for (const s of stores.splice(0)) await s.close().catch(() => {});
-      if (created) await admin(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    },
-  };
-}
-
-export async function postgresReachable(): Promise<boolean> {
-  const c = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
-  try {
-    await c.connect();
-    await c.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
+export type TestDatabase = Dialect;
+export { PG_ADMIN, postgresReachable };
+export const sqliteDatabase = sqliteDialect;
+export const postgresDatabase = postgresDialect;
 
 /** What the test job types saw: one entry per run that reached a job body. */
 export interface Call {
