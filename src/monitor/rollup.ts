@@ -66,7 +66,9 @@ export async function rollUp(deps: RollupDeps, opts: RollupOptions = {}): Promis
     await deps.store.db.transaction().execute(async (trx) => {
       for (const step of ROLLUP_STEPS) {
         const entries = [...deltas[step].values()];
-        const existing = await deps.rollups.load(trx, step, entries);
+        // Buckets after the newest stored one cannot have a row yet: only older ones are read back to merge.
+        const newest = await deps.rollups.newestBucket(trx, step);
+        const existing = await deps.rollups.load(trx, step, newest === null ? [] : entries.filter((e) => e.bucket <= newest));
         for (const e of entries) {
           const stored = existing.get(`${e.checkId}|${e.bucket}`);
           if (stored) {

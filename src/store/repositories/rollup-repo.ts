@@ -62,6 +62,12 @@ export class RollupRepo {
     return out;
   }
 
+  /** The newest bucket stored at a level (a seek to the end of the primary key), or null when empty. */
+  async newestBucket(db: Db, step: RollupStep): Promise<number | null> {
+    const r = await db.selectFrom('check_rollups').select('bucket').where('step', '=', step).orderBy('bucket', 'desc').limit(1).executeTakeFirst();
+    return r ? Number(r.bucket) : null;
+  }
+
   async upsert(db: Db, step: RollupStep, rows: ReadonlyArray<{ bucket: number; checkId: string; agg: Aggregate }>): Promise<void> {
     for (let i = 0; i < rows.length; i += 2000) {
       const params: SqlValue[] = [];
