@@ -1,5 +1,4 @@
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { LnmtError } from '../../core/errors.js';
 import { FlagCheck } from '../flags.js';
 import { dash, renderTable } from '../format.js';
 import type { CliRuntime, CommandGroup } from '../runtime.js';
@@ -54,7 +53,10 @@ async function uptime(rt: CliRuntime, cmd: CommandUnknownOpts, device: string | 
     const rows = await ctx.monitor.history.healthReport(ms);
     rows.sort((a, b) => (sort === 'ip' ? a.ip.localeCompare(b.ip, 'en', { numeric: true }) : sort === 'down' ? b.down - a.down : (a.uptime ?? 101) - (b.uptime ?? 101)));
     if (o.json) return rt.json({ window: w, items: rows });
-    if (rows.length === 0) throw new LnmtError('LNMT_ERR_NOT_FOUND', `no device has check results in the last ${w}`, { details: [{ where: '--window', value: w, message: 'no data', allowed: 'attach checks to devices (lnmt checks add ... --device) and let them run' }] });
+    if (rows.length === 0) {
+      rt.print(`no device has check results in the last ${w}: attach checks to devices (lnmt checks add <type> <target> --device <id|ip>) and let them run`);
+      return;
+    }
     rt.print(renderTable(['DEVICE', 'IP', 'UPTIME', 'RESULTS', 'UP', 'DOWN', 'CHECKS'].map((h) => rt.c.bold(h)), rows.map((r) => [dash(r.name ?? r.hostname), r.ip, pct(r.uptime), String(r.total), String(r.up), String(r.down), String(r.checks)])));
     rt.note(`${rows.length} device(s), last ${w}`);
   });
