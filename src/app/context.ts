@@ -81,7 +81,7 @@ export interface CreateContextOptions {
 
 export async function createContext(config: LnmtConfig, opts: CreateContextOptions): Promise<AppContext> {
   const { logger } = opts;
-  const store = await openStore(config);
+  const store = await openStore(config, logger);
   const bus = opts.bus ?? new MemoryBus({ logger });
   const repos = {
     devices: new DeviceRepo(store.db, store.dialect),

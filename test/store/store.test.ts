@@ -12,7 +12,7 @@ import { EventRepo } from '../../src/store/repositories/event-repo.js';
 import { ScanRepo } from '../../src/store/repositories/scan-repo.js';
 import { TokenRepo, hashToken } from '../../src/store/repositories/token-repo.js';
 import type { Store } from '../../src/store/store.js';
-import { postgresDialect, requirePostgres, sqliteDialect } from '../fixtures/dialects.js';
+import { PG_ADMIN, postgresDialect, requirePostgres, sqliteDialect } from '../fixtures/dialects.js';
 
 const pgUp = await requirePostgres('the store suite');
 
@@ -38,6 +38,21 @@ for (const dialect of [sqliteDialect(), postgresDialect()]) {
       const { migrateToLatest } = await import('../../src/store/migrations/index.js');
       assert.deepEqual(await migrateToLatest(store.db, store.dialect), []);
     });
+
+    if (dialect.name === 'postgres') {
+      it('survives the server dropping its idle connections (a PostgreSQL restart), without an uncaught error', async () => {
+        await sql`SELECT 1`.execute(store.db);
+        const { rows } = await sql<{ db: string }>`SELECT current_database() AS db`.execute(store.db);
+        const pgmod = (await import('pg')).default;
+        const admin = new pgmod.Client({ connectionString: PG_ADMIN });
+        await admin.connect();
+        await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [rows[0]!.db]);
+        await admin.end();
+        await new Promise((r) => setTimeout(r, 200)); // the pool sees the idle client die
+        const again = await sql<{ n: number }>`SELECT 2 AS n`.execute(store.db);
+        assert.equal(Number(again.rows[0]!.n), 2);
+      });
+    }
 
     if (dialect.name === 'sqlite') {
       it('runs SQLite in WAL mode with foreign keys on', async () => {

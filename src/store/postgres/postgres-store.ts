@@ -12,11 +12,16 @@ pg.types.setTypeParser(20, (v: string) => Number(v));
 export interface PostgresStoreOptions {
   url: string;
   poolSize: number;
+  /** An idle pooled connection was lost (server restart, admin termination); the pool replaces it. */
+  onIdleError?: (err: Error) => void;
 }
 
 /** PostgreSQL behind the same Kysely schema, migrations and queries as SQLite (the fleet's store). */
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Store> {
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize });
+  // Without a listener, a server restart that drops an idle connection would be an uncaught exception and stop
+  // the process; the pool discards that client and the next query opens a new connection.
+  pool.on('error', (err) => opts.onIdleError?.(err));
   try {
     const c = await pool.connect();
     c.release();
