@@ -34,6 +34,17 @@ export interface JobRef {
   type: string;
 }
 
+/** Where a honeypot event happened; field names follow Cowrie's JSON log so existing pipelines can read ours. */
+export interface HoneypotRef {
+  /** The honeypot service (`ssh`, `telnet`, ...). */
+  service: string;
+  src_ip: string;
+  src_port: number;
+  dst_ip: string;
+  dst_port: number;
+  protocol: 'tcp' | 'udp';
+}
+
 export interface EventPayloads {
   'device.discovered': { device: DeviceRef; method: string; rtt_ms: number | null; scan_id: string | null };
   'device.state_changed': {
@@ -101,6 +112,20 @@ export interface EventPayloads {
     error?: string;
   };
   'notification.failed': { channel: string; channel_type: string; event_id: string | null; attempts: number; error: string };
+  'honeypot.connect': HoneypotRef & { /** Refused by a limit (per-IP, global, rate) before any byte was read. */ refused?: string };
+  'honeypot.auth': HoneypotRef & {
+    method: 'password' | 'publickey' | 'keyboard-interactive' | 'none';
+    username: string;
+    password?: string;
+    /** SHA256 fingerprint of an offered public key, as `ssh-keygen -l` prints it. */
+    fingerprint?: string;
+    key_type?: string;
+    success: boolean;
+  };
+  'honeypot.command': HoneypotRef & { input: string; known: boolean; username?: string };
+  'honeypot.upload': HoneypotRef & { filename: string; size: number; sha256: string; quarantine: string | null; truncated: boolean; via: string };
+  'honeypot.forward_request': HoneypotRef & { kind: 'direct-tcpip' | 'tcpip-forward' | 'streamlocal' | 'x11' | 'agent' | 'url'; dst_host: string; dst_port_requested: number };
+  'honeypot.close': HoneypotRef & { duration_ms: number; bytes_in: number; bytes_out: number; reason: string };
 }
 
 export type EventType = keyof EventPayloads;
@@ -123,6 +148,12 @@ export const EVENT_CATALOGUE: { readonly [T in EventType]: { description: string
   'job.run_started': { description: 'A scheduled job started a run (by schedule, by hand, as a retry or as a catch-up).', severity: 'info' },
   'job.run_finished': { description: 'A job run ended (succeeded, failed, timed out or skipped) with its duration and summary.', severity: 'info' },
   'notification.failed': { description: 'A notification channel failed to deliver after all its retries.', severity: 'warning' },
+  'honeypot.connect': { description: 'A client connected to a honeypot service (or was refused by a limit).', severity: 'notice' },
+  'honeypot.auth': { description: 'A login attempt on a honeypot: method, username, password or key fingerprint, success.', severity: 'warning' },
+  'honeypot.command': { description: 'A command line an attacker entered in a honeypot shell (never executed).', severity: 'warning' },
+  'honeypot.upload': { description: 'A file an attacker uploaded or fetched into a honeypot, kept in quarantine by its sha256.', severity: 'warning' },
+  'honeypot.forward_request': { description: 'An attacker asked a honeypot to open a connection or forward a port (always refused).', severity: 'warning' },
+  'honeypot.close': { description: 'A honeypot session ended; carries its duration, bytes in and out, and why it ended.', severity: 'info' },
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];

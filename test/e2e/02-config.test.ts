@@ -117,7 +117,7 @@ describe('lnmt config show', () => {
     assert.equal(c.api.port, 9300);
     assert.equal(c.store.postgres.url, 'postgres://lnmt:***@db.internal:5432/lnmt');
     assert.equal(c.dataDir, './lnmt-data');
-    assert.deepEqual(Object.keys(c), ['node', 'dataDir', 'log', 'store', 'api', 'scanner', 'monitor', 'scheduler', 'notify']);
+    assert.deepEqual(Object.keys(c), ['node', 'dataDir', 'log', 'store', 'api', 'scanner', 'monitor', 'scheduler', 'notify', 'honeynet']);
     assert.deepEqual(readdirSync(cwd), []);
   });
 

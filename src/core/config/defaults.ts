@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import type { LnmtConfig } from './schema.js';
+import { honeynetDefaults } from './sections/honeynet.js';
 import { monitorDefaults } from './sections/monitor.js';
 import { notifyDefaults } from './sections/notify.js';
 import { schedulerDefaults } from './sections/scheduler.js';
@@ -43,6 +44,7 @@ export function defaultConfig(): LnmtConfig {
     monitor: monitorDefaults(),
     scheduler: schedulerDefaults(),
     notify: notifyDefaults(),
+    honeynet: honeynetDefaults(),
   };
 }
 

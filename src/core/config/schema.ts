@@ -1,4 +1,5 @@
 import Type, { type Static } from 'typebox';
+import { HoneynetConfigSchema } from './sections/honeynet.js';
 import { MonitorConfigSchema } from './sections/monitor.js';
 import { NotifyConfigSchema } from './sections/notify.js';
 import { SchedulerConfigSchema } from './sections/scheduler.js';
@@ -100,6 +101,7 @@ export const ConfigSchema = Type.Object(
     monitor: MonitorConfigSchema,
     scheduler: SchedulerConfigSchema,
     notify: NotifyConfigSchema,
+    honeynet: HoneynetConfigSchema,
   },
   { additionalProperties: false },
 );

@@ -1,0 +1,39 @@
+import type { Logger } from 'pino';
+import type { HoneynetConfig } from '../../core/config/sections/honeynet.js';
+import type { Persona } from '../persona/persona.js';
+import type { HoneypotEventSink } from './event-sink.js';
+import type { HoneypotSession } from './honeypot-session.js';
+import type { Quarantine } from './quarantine.js';
+
+/** What a service gets when it starts: shared, created once per sensor. */
+export interface HoneypotServiceContext {
+  sensor: string;
+  persona: Persona;
+  config: HoneynetConfig;
+  /** This service's own settings (`honeynet.services.<name>`). */
+  settings: Record<string, unknown>;
+  sink: HoneypotEventSink;
+  quarantine: Quarantine;
+  /** Where asciicast transcripts go, and their cap. */
+  recordings: { dir: string; maxBytes: number };
+  logger: Logger;
+  now(): number;
+}
+
+/** A started service: the runtime hands it every admitted connection. */
+export interface ServiceHandler {
+  /**
+   * Speaks the protocol on one connection. The runtime has already emitted `honeypot.connect` and owns the
+   * limits, timers and `honeypot.close`; the handler must never throw, never execute input, never connect out.
+   */
+  handle(session: HoneypotSession): void;
+  stop(): Promise<void>;
+}
+
+/** One module per protocol, listed in the service registry. */
+export interface HoneypotService {
+  readonly name: string;
+  readonly defaultPort: number;
+  readonly transport: 'tcp';
+  start(ctx: HoneypotServiceContext): Promise<ServiceHandler>;
+}
