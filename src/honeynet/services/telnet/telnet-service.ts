@@ -1,0 +1,166 @@
+import { join } from 'node:path';
+import { issueNet, loginBanner } from '../../persona/login-texts.js';
+import { AsciicastRecorder } from '../../runtime/asciicast.js';
+import { AuthPolicy, type AuthPolicySpec } from '../../runtime/auth-policy.js';
+import type { HoneypotService, HoneypotServiceContext, ServiceHandler } from '../../runtime/honeypot-service.js';
+import type { HoneypotSession } from '../../runtime/honeypot-session.js';
+import type { ShellFactory, ShellLike } from '../../runtime/shell-like.js';
+import { LineEditor } from './line-editor.js';
+import { encodeText, negotiate, OPT, parseNaws, parseTtype, subnegotiation, TelnetDecoder } from './telnet-codec.js';
+
+export interface TelnetSettings {
+  auth: AuthPolicySpec;
+  /** Pause after a failed login, as login(1)'s FAIL_DELAY (default 3 s; 0 for benchmarks). */
+  failDelayMs: number;
+  /** Failed logins before the connection is closed (login(1) allows 3 per connection by default here). */
+  maxAttempts: number;
+}
+
+export const TELNET_DEFAULTS: TelnetSettings = { auth: { mode: 'after', attempts: 2 }, failDelayMs: 3000, maxAttempts: 3 };
+
+/**
+ * Telnet as a Debian server's telnetd + login(1) answer it: option negotiation (TTYPE, NAWS, then character mode
+ * with WILL ECHO + WILL SGA), `/etc/issue.net`, the `<host> login:` / `Password:` dialogue (captured as
+ * `honeypot.auth`), `Login incorrect` after a delay, and on success the motd and the emulated shell. The session
+ * is recorded as an asciicast transcript.
+ */
+export function telnetService(deps: { shell: ShellFactory }): HoneypotService {
+  return {
+    name: 'telnet',
+    defaultPort: 2323,
+    transport: 'tcp',
+    async start(ctx: HoneypotServiceContext): Promise<ServiceHandler> {
+      const settings: TelnetSettings = { ...TELNET_DEFAULTS, ...(ctx.settings as Partial<TelnetSettings>) };
+      const policy = new AuthPolicy(settings.auth);
+      return {
+        handle: (session) => new TelnetConversation(session, ctx, settings, policy, deps.shell).begin(),
+        async stop() {},
+      };
+    },
+  };
+}
+
+class TelnetConversation {
+  private readonly decoder = new TelnetDecoder();
+  private readonly editor: LineEditor;
+  private stage: 'user' | 'password' | 'wait' | 'shell' = 'user';
+  private username = '';
+  private attempts = 0;
+  private term = 'vt100';
+  private width = 80;
+  private height = 24;
+  private shell: ShellLike | null = null;
+  private recorder: AsciicastRecorder | null = null;
+  private busy: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly session: HoneypotSession,
+    private readonly ctx: HoneypotServiceContext,
+    private readonly settings: TelnetSettings,
+    private readonly policy: AuthPolicy,
+    private readonly shellFactory: ShellFactory,
+  ) {
+    this.editor = new LineEditor((b) => this.raw(b));
+  }
+
+  begin(): void {
+    const s = this.session.socket;
+    this.raw(Buffer.concat([negotiate('DO', OPT.TTYPE), negotiate('DO', OPT.NAWS), negotiate('WILL', OPT.ECHO), negotiate('WILL', OPT.SGA)]));
+    this.send(`${issueNet(this.ctx.persona)}\n`);
+    this.send(this.loginPrompt());
+    s.on('data', (chunk: Buffer) => {
+      for (const ev of this.decoder.decode(chunk)) {
+        if (ev.kind === 'negotiate' && ev.verb === 'WILL' && ev.option === OPT.TTYPE) this.raw(subnegotiation(OPT.TTYPE, [1]));
+        else if (ev.kind === 'sub' && ev.option === OPT.NAWS) {
+          const size = parseNaws(ev.payload);
+          if (size) ({ width: this.width, height: this.height } = size);
+        } else if (ev.kind === 'sub' && ev.option === OPT.TTYPE) this.term = parseTtype(ev.payload) ?? this.term;
+        else if (ev.kind === 'data') {
+          this.recorder?.input(ev.bytes.toString('utf8'));
+          for (const le of this.editor.feed(ev.bytes)) this.busy = this.busy.then(() => this.onLine(le)).catch(() => this.session.close('service error'));
+        }
+      }
+    });
+    this.session.onClose(() => {
+      void this.recorder?.close();
+    });
+  }
+
+  private loginPrompt(): string {
+    return `${this.ctx.persona.hostname} login: `;
+  }
+
+  private raw(bytes: Buffer): void {
+    if (this.session.isClosed) return;
+    this.session.socket.write(bytes);
+    this.session.noteOutput();
+  }
+
+  private send(text: string): void {
+    if (!text) return;
+    this.recorder?.output(text.replace(/\r?\n/g, '\r\n'));
+    this.raw(encodeText(text));
+  }
+
+  private async onLine(ev: { kind: 'line'; text: string } | { kind: 'interrupt' } | { kind: 'eof' }): Promise<void> {
+    if (this.session.isClosed) return;
+    if (ev.kind === 'eof') {
+      if (this.stage === 'shell') this.send('logout\n');
+      this.session.close('client logged out');
+      return;
+    }
+    switch (this.stage) {
+      case 'user':
+        if (ev.kind !== 'line') return this.send(this.loginPrompt());
+        this.username = ev.text.trim().slice(0, 256);
+        if (!this.username) return this.send(this.loginPrompt());
+        this.stage = 'password';
+        this.editor.echo = false;
+        return this.send('Password: ');
+      case 'password': {
+        this.editor.echo = true;
+        if (ev.kind !== 'line') {
+          this.stage = 'user';
+          return this.send(`\n${this.loginPrompt()}`);
+        }
+        this.attempts++;
+        const ok = this.policy.accepts(this.username, ev.text, this.attempts);
+        this.session.emit('honeypot.auth', { method: 'password', username: this.username, password: ev.text.slice(0, 256), success: ok });
+        if (ok) return this.loggedIn();
+        this.stage = 'wait';
+        if (this.settings.failDelayMs > 0) await new Promise((r) => setTimeout(r, this.settings.failDelayMs));
+        this.send('\nLogin incorrect\n');
+        if (this.attempts >= this.settings.maxAttempts) {
+          this.session.close('too many login failures');
+          return;
+        }
+        this.stage = 'user';
+        return this.send(this.loginPrompt());
+      }
+      case 'wait':
+        return; // typed during the failure delay: login(1) discards it
+      case 'shell': {
+        if (ev.kind !== 'line') return this.send(this.shell!.prompt());
+        const { output, exit } = await this.shell!.execute(ev.text);
+        this.send(output);
+        if (exit) {
+          this.session.close('client logged out');
+          return;
+        }
+        return this.send(this.shell!.prompt());
+      }
+    }
+  }
+
+  private loggedIn(): void {
+    const p = this.ctx.persona;
+    this.stage = 'shell';
+    this.recorder = new AsciicastRecorder(join(this.ctx.recordings.dir, `${this.session.id}.cast`), { width: this.width, height: this.height, title: `telnet ${this.username}@${p.hostname} from ${this.session.ref.src_ip}` }, this.ctx.recordings.maxBytes, this.ctx.now);
+    this.shell = this.shellFactory({ session: this.session, persona: p, username: this.username, tty: 'pts/0', term: this.term, width: this.width, height: this.height });
+    // A previous login from the persona's own LAN, a few days ago (the same on every connection of this sensor).
+    const daysAgo = 1 + (parseInt(p.machineId.slice(0, 2), 16) % 9);
+    const from = p.network.ip.replace(/\.\d+$/, `.${20 + (parseInt(p.machineId.slice(2, 4), 16) % 200)}`);
+    this.send(loginBanner(p, { time: this.ctx.now() - daysAgo * 86_400_000 - (parseInt(p.machineId.slice(4, 8), 16) % 86_400) * 1000, from }));
+    this.send(this.shell.prompt());
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * The Telnet service on a loopback port, driven by a raw TCP client that speaks Telnet: option negotiation, the
+ * login dialogue with captured credentials, `Login incorrect`, the accept policy, a shell session (a test double
+ * for the emulated shell) recorded as asciicast, and the connection limit on failed logins.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { MemoryBus } from '../../../src/core/bus/memory-bus.js';
+import { honeynetDefaults } from '../../../src/core/config/sections/honeynet.js';
+import type { AnyEvent } from '../../../src/core/events.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import type { Persona } from '../../../src/honeynet/persona/persona.js';
+import { ConnectionLimits } from '../../../src/honeynet/runtime/connection-limits.js';
+import { HoneypotEventSink } from '../../../src/honeynet/runtime/event-sink.js';
+import { Quarantine } from '../../../src/honeynet/runtime/quarantine.js';
+import type { ShellFactory } from '../../../src/honeynet/runtime/shell-like.js';
+import { listenTcp, type RunningListener } from '../../../src/honeynet/runtime/tcp-listener.js';
+import { telnetService } from '../../../src/honeynet/services/telnet/telnet-service.js';
+
+const persona: Persona = {
+  version: 1, id: 'p1', createdAt: '2026-01-01T00:00:00Z', hostname: 'fs01', domain: '',
+  os: { id: 'debian', name: 'Debian GNU/Linux', version: '12 (bookworm)', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)' },
+  kernel: { release: '6.1.0-26-amd64', version: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.112-1 (2024-09-30)', arch: 'x86_64' },
+  ssh: { versionString: 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3' },
+  hardware: { cpuModel: 'Intel Xeon Processor (Cascadelake)', cores: 4, memoryKb: 8_152_000, diskGb: 80 },
+  network: { iface: 'ens18', ip: '10.20.30.40', prefix: 24, gateway: '10.20.30.1', mac: 'bc:24:11:aa:bb:cc' },
+  users: [{ name: 'marta', uid: 1000, gid: 1000, gecos: 'Marta,,,', home: '/home/marta', shell: '/bin/bash', groups: ['sudo'] }],
+  machineId: '4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e', bootTime: Date.now() - 30 * 86_400_000,
+  hostKeys: { ed25519: '', ecdsa: '', rsa: '' },
+};
+
+const shell: ShellFactory = ({ username, persona: p }) => ({
+  prompt: () => `${username}@${p.hostname}:~$ `,
+  execute: async (line) => (line.trim() === 'exit' ? { output: 'logout\n', exit: true } : { output: `ran: ${line}\n`, exit: false }),
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'lnmt-telnet-'));
+const events: AnyEvent[] = [];
+const bus = new MemoryBus({ logger: silentLogger() });
+bus.subscribe({ name: 't', types: ['honeypot.*'] }, async (b) => {
+  events.push(...b);
+});
+const sink = new HoneypotEventSink({ bus, sensor: 's', logPath: null });
+let listener: RunningListener;
+
+before(async () => {
+  const svc = telnetService({ shell });
+  const handler = await svc.start({
+    sensor: 's', persona, config: honeynetDefaults(), settings: { auth: { mode: 'credentials', credentials: [{ username: 'root', password: 'toor' }] }, failDelayMs: 50, maxAttempts: 3 },
+    sink, quarantine: new Quarantine({ dir: join(dir, 'q'), maxFileBytes: 1 << 20, maxTotalBytes: 1 << 24 }),
+    recordings: { dir: join(dir, 'rec'), maxBytes: 1 << 20 }, logger: silentLogger(), now: Date.now,
+  });
+  listener = await listenTcp({ service: 'telnet', bind: '127.0.0.1', port: 0, limits: new ConnectionLimits({ maxConnections: 10, maxPerIp: 10, connectsPerMinutePerIp: 100 }), session: { idleTimeoutMs: 5000, maxSessionMs: 30_000, maxBytesIn: 1 << 20, maxBytesOut: 1 << 20 }, sink, handler });
+});
+after(async () => {
+  await listener.close();
+  await sink.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A Telnet client that records everything received and can wait for a text. */
+class Client {
+  readonly sock: Socket;
+  received = Buffer.alloc(0);
+  constructor(port: number) {
+    this.sock = connect(port, '127.0.0.1');
+    this.sock.on('data', (d: Buffer) => (this.received = Buffer.concat([this.received, d])));
+    this.sock.on('error', () => {});
+  }
+  text(): string {
+    return this.received.toString('latin1');
+  }
+  async waitFor(s: string, ms = 3000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!this.text().includes(s)) {
+      if (Date.now() > end || this.sock.destroyed) assert.fail(`never got ${JSON.stringify(s)}; got ${JSON.stringify(this.text())}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  send(s: string | Buffer): void {
+    this.sock.write(s);
+  }
+}
+
+describe('telnet honeypot', () => {
+  it('negotiates like telnetd, shows issue.net and the login prompt, and asks for the terminal type', async () => {
+    const c = new Client(listener.address.port);
+    await c.waitFor('fs01 login: ');
+    assert.deepEqual([...c.received.subarray(0, 12)], [255, 253, 24, 255, 253, 31, 255, 251, 1, 255, 251, 3]);
+    assert.match(c.text(), /Debian GNU\/Linux 12\r\nfs01 login: $/);
+    c.send(Buffer.from([255, 251, 24])); // WILL TTYPE → the server asks: SB TTYPE SEND
+    await c.waitFor(String.fromCharCode(255, 250, 24, 1, 255, 240));
+    c.sock.destroy();
+  });
+
+  it('captures every attempt, says Login incorrect, lets the right credentials in, and runs the shell', async () => {
+    const c = new Client(listener.address.port);
+    await c.waitFor('login: ');
+    c.send('admin\r\n');
+    await c.waitFor('Password: ');
+    c.send('admin123\r\n');
+    await c.waitFor('Login incorrect');
+    assert.doesNotMatch(c.text(), /admin123/, 'the password is not echoed');
+    await c.waitFor('\r\nLogin incorrect\r\nfs01 login: ');
+    c.send('root\r\n');
+    await c.waitFor('Password: ', 3000);
+    c.send('toor\r\n');
+    await c.waitFor('root@fs01:~$ ');
+    assert.match(c.text(), /Linux fs01 6\.1\.0-26-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6\.1\.112-1 \(2024-09-30\) x86_64/);
+    assert.match(c.text(), /Last login: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} from 10\.20\.30\.\d+\r\n/);
+    c.send('uname -a\r\n');
+    await c.waitFor('ran: uname -a\r\n');
+    c.send('exit\r\n');
+    await new Promise((r) => c.sock.once('close', r));
+    const auths = events.filter((e) => e.type === 'honeypot.auth').map((e) => e.type === 'honeypot.auth' && [e.data.username, e.data.password, e.data.success]);
+    assert.deepEqual(auths, [['admin', 'admin123', false], ['root', 'toor', true]]);
+    const session = events.find((e) => e.type === 'honeypot.auth' && e.data.success)!.session!;
+    const cast = readFileSync(join(dir, 'rec', `${session}.cast`), 'utf8').trim().split('\n');
+    assert.equal((JSON.parse(cast[0]!) as { version: number }).version, 2);
+    assert.ok(cast.some((l) => l.includes('ran: uname -a')));
+  });
+
+  it('closes after the maximum failed logins', async () => {
+    const c = new Client(listener.address.port);
+    for (let i = 0; i < 3; i++) {
+      await c.waitFor(`login: `.repeat(1));
+      c.received = Buffer.alloc(0);
+      c.send(`user${i}\r\n`);
+      await c.waitFor('Password: ');
+      c.send('x\r\n');
+      await c.waitFor('Login incorrect');
+    }
+    await new Promise((r) => (c.sock.destroyed ? r(null) : c.sock.once('close', r)));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.ok(events.some((e) => e.type === 'honeypot.close' && e.data.reason === 'too many login failures'));
+  });
+});
