@@ -13,6 +13,7 @@ import { ResponseCache } from './response-cache.js';
 import { checkRoutes } from './routes/checks.js';
 import { deviceRoutes } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
+import { honeypotRoutes } from './routes/honeypot.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { scanRoutes } from './routes/scans.js';
@@ -92,6 +93,7 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   await app.register(deviceRoutes, { ctx, cache, dataVersion });
   await app.register(scanRoutes, { ctx });
   await app.register(checkRoutes, { ctx });
+  await app.register(honeypotRoutes, { ctx });
   await app.register(schedulerRoutes, { ctx });
   await app.register(notificationRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });

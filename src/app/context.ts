@@ -17,6 +17,7 @@ import { CheckRepo } from '../store/repositories/check-repo.js';
 import { CheckResultRepo } from '../store/repositories/check-result-repo.js';
 import { RollupRepo } from '../store/repositories/rollup-repo.js';
 import { StateRepo } from '../store/repositories/state-repo.js';
+import { HoneypotSessionRepo } from '../store/repositories/honeypot-session-repo.js';
 import { DeviceRepo } from '../store/repositories/device-repo.js';
 import { EventRepo } from '../store/repositories/event-repo.js';
 import { ScanRepo } from '../store/repositories/scan-repo.js';
@@ -55,6 +56,7 @@ export interface AppContext {
     checkResults: CheckResultRepo;
     rollups: RollupRepo;
     state: StateRepo;
+    honeypotSessions: HoneypotSessionRepo;
   };
   tracker: DeviceTracker;
   scans: ScanService;
@@ -92,6 +94,7 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
     checkResults: new CheckResultRepo(store.db, store.dialect),
     rollups: new RollupRepo(store.db, store.dialect),
     state: new StateRepo(store.db),
+    honeypotSessions: new HoneypotSessionRepo(store.db),
   };
   let tracker: DeviceTracker | undefined;
   const metrics = createMetrics({ bus, writerDepth: () => tracker?.writeQueueDepth ?? 0 });
@@ -113,6 +116,10 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
       const t = performance.now();
       await store.db.transaction().execute((trx) => repos.events.insertMany(events, trx));
       metrics.observeBatch('events', events.length, (performance.now() - t) / 1000, true);
+    }));
+    // Honeypot sessions (one row each) follow their events, for the session list.
+    subs.push(bus.subscribe({ name: 'honeypot-sessions', maxBatch: 2000, types: ['honeypot.*'] }, async (events) => {
+      await store.db.transaction().execute((trx) => repos.honeypotSessions.apply(events, trx));
     }));
   }
 

@@ -1,5 +1,6 @@
 import type { Generated, Selectable } from 'kysely';
 import type { CheckResultsTable, CheckRollupsTable, ChecksTable, LnmtStateTable } from './tables/monitor.js';
+import type { HoneynetTables } from './tables/honeynet.js';
 import type { NotifyTables } from './tables/notify.js';
 import type { SchedulerTables } from './tables/scheduler.js';
 
@@ -85,7 +86,7 @@ export interface EventsTable {
 }
 
 /** Each area's tables live in `tables/<area>.ts`; this is their union. */
-export interface Database extends SchedulerTables, NotifyTables {
+export interface Database extends SchedulerTables, NotifyTables, HoneynetTables {
   devices: DevicesTable;
   device_status_history: DeviceStatusHistoryTable;
   scans: ScansTable;

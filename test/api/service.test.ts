@@ -106,6 +106,7 @@ describe('health, metrics, OpenAPI, compression', () => {
       assert.deepEqual(Object.keys(doc.paths).sort(), [
         '/api/checks', '/api/checks/{id}', '/api/checks/{id}/history', '/api/checks/{id}/run',
         '/api/devices', '/api/devices/{id}', '/api/devices/{id}/uptime', '/api/health',
+        '/api/honeypot/sessions', '/api/honeypot/sessions/{id}', '/api/honeypot/sessions/{id}/transcript',
         '/api/notifications/channels', '/api/notifications/channels/{id}', '/api/notifications/channels/{id}/test', '/api/notifications/log', '/api/notifications/rules',
         '/api/reports/health', '/api/scans', '/api/scans/{id}',
         '/api/scheduler/jobs', '/api/scheduler/jobs/{id}', '/api/scheduler/jobs/{id}/run', '/api/scheduler/jobs/{id}/runs',

@@ -2,6 +2,7 @@ import type { CommandGroup } from '../runtime.js';
 import { checksCommands } from './checks.js';
 import { configCommands } from './config.js';
 import { devicesCommands } from './devices.js';
+import { honeypotCommands } from './honeypot.js';
 import { jobsCommands } from './jobs.js';
 import { notifyCommands } from './notify.js';
 import { scanCommands } from './scan.js';
@@ -15,4 +16,4 @@ import { uptimeCommands } from './uptime.js';
  * `CommandGroup`, added here. Group modules import only types and light helpers at top level; everything
  * heavy is loaded inside the actions.
  */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [scanCommands, devicesCommands, checksCommands, uptimeCommands, jobsCommands, notifyCommands, statusCommands, serveCommands, tokenCommands, configCommands];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [scanCommands, devicesCommands, checksCommands, uptimeCommands, jobsCommands, notifyCommands, honeypotCommands, statusCommands, serveCommands, tokenCommands, configCommands];

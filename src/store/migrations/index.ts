@@ -4,6 +4,7 @@ import * as m0001 from './0001-initial.js';
 import * as m0002 from './0002-monitor.js';
 import * as m0003 from './0003-scheduler.js';
 import * as m0004 from './0004-notify.js';
+import * as m0005 from './0005-honeynet.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -13,6 +14,7 @@ const MIGRATIONS: Array<[string, { up(db: Kysely<any>, d: Dialect): Promise<void
   ['0002-monitor', m0002],
   ['0003-scheduler', m0003],
   ['0004-notify', m0004],
+  ['0005-honeynet', m0005],
 ];
 
 class ListProvider implements MigrationProvider {
