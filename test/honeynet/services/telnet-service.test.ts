@@ -13,25 +13,15 @@ import { MemoryBus } from '../../../src/core/bus/memory-bus.js';
 import { honeynetDefaults } from '../../../src/core/config/sections/honeynet.js';
 import type { AnyEvent } from '../../../src/core/events.js';
 import { silentLogger } from '../../../src/core/logger.js';
-import type { Persona } from '../../../src/honeynet/persona/persona.js';
 import { ConnectionLimits } from '../../../src/honeynet/runtime/connection-limits.js';
 import { HoneypotEventSink } from '../../../src/honeynet/runtime/event-sink.js';
 import { Quarantine } from '../../../src/honeynet/runtime/quarantine.js';
 import type { ShellFactory } from '../../../src/honeynet/runtime/shell-like.js';
 import { listenTcp, type RunningListener } from '../../../src/honeynet/runtime/tcp-listener.js';
 import { telnetService } from '../../../src/honeynet/services/telnet/telnet-service.js';
+import { TEST_PERSONA } from '../persona-fixture.js';
 
-const persona: Persona = {
-  version: 1, id: 'p1', createdAt: '2026-01-01T00:00:00Z', hostname: 'fs01', domain: '',
-  os: { id: 'debian', name: 'Debian GNU/Linux', version: '12 (bookworm)', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)' },
-  kernel: { release: '6.1.0-26-amd64', version: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.112-1 (2024-09-30)', arch: 'x86_64' },
-  ssh: { versionString: 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3' },
-  hardware: { cpuModel: 'Intel Xeon Processor (Cascadelake)', cores: 4, memoryKb: 8_152_000, diskGb: 80 },
-  network: { iface: 'ens18', ip: '10.20.30.40', prefix: 24, gateway: '10.20.30.1', mac: 'bc:24:11:aa:bb:cc' },
-  users: [{ name: 'marta', uid: 1000, gid: 1000, gecos: 'Marta,,,', home: '/home/marta', shell: '/bin/bash', groups: ['sudo'] }],
-  machineId: '4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e', bootTime: Date.now() - 30 * 86_400_000,
-  hostKeys: { ed25519: '', ecdsa: '', rsa: '' },
-};
+const persona = TEST_PERSONA;
 
 const shell: ShellFactory = ({ username, persona: p }) => ({
   prompt: () => `${username}@${p.hostname}:~$ `,

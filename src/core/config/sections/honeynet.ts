@@ -1,5 +1,34 @@
 import Type, { type Static } from 'typebox';
 
+const Port = Type.Integer({ minimum: 1, maximum: 65535 });
+
+/** When a honeypot lets an attacker in (see src/honeynet/runtime/auth-policy.ts). */
+export const AuthPolicySchema = Type.Union([
+  Type.Object({ mode: Type.Literal('never') }, { additionalProperties: false }),
+  Type.Object(
+    { mode: Type.Literal('credentials'), credentials: Type.Array(Type.Object({ username: Type.String({ minLength: 1, maxLength: 256 }), password: Type.String({ maxLength: 256 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ mode: Type.Literal('after'), attempts: Type.Integer({ minimum: 1, maximum: 100 }) }, { additionalProperties: false }),
+  Type.Object({ mode: Type.Literal('probability'), p: Type.Number({ minimum: 0, maximum: 1 }) }, { additionalProperties: false }),
+]);
+
+/** Settings every service has, plus the login settings of the interactive ones. */
+const LoginService = Type.Object(
+  {
+    enabled: Type.Boolean(),
+    port: Port,
+    /** Listen address; `0.0.0.0` for every IPv4 interface, `::` for IPv6 too. */
+    bind: Type.String({ minLength: 1, maxLength: 64 }),
+    auth: AuthPolicySchema,
+    /** Pause after a failed login, as the real server does (0 for benchmarks). */
+    failDelayMs: Type.Integer({ minimum: 0, maximum: 60_000 }),
+    /** Failed logins before the connection is closed. */
+    maxAttempts: Type.Integer({ minimum: 1, maximum: 100 }),
+  },
+  { additionalProperties: false },
+);
+
 /**
  * `honeynet.*`: the sensor runtime every honeypot service runs in. Per-service settings
  * (`honeynet.services.<name>`) arrive with the services; these are the limits and files they all share.
@@ -43,6 +72,7 @@ export const HoneynetConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    services: Type.Object({ telnet: LoginService }, { additionalProperties: false }),
     /** Tarpit: answer slowly (one byte every `intervalMs`) to waste scanners' time; off by default. */
     tarpit: Type.Object(
       { enabled: Type.Boolean(), intervalMs: Type.Integer({ minimum: 10, maximum: 60_000 }) },
@@ -72,5 +102,8 @@ export function honeynetDefaults(): HoneynetConfig {
       maxBytesOutPerSession: 16 * 1024 * 1024,
     },
     tarpit: { enabled: false, intervalMs: 1000 },
+    services: {
+      telnet: { enabled: true, port: 2323, bind: '0.0.0.0', auth: { mode: 'after', attempts: 2 }, failDelayMs: 3000, maxAttempts: 3 },
+    },
   };
 }

@@ -1,0 +1,16 @@
+import type { HoneypotService } from '../runtime/honeypot-service.js';
+import type { ShellFactory } from '../runtime/shell-like.js';
+import { telnetService } from './telnet/telnet-service.js';
+
+/** What the services are built with (passed in, so tests can swap the shell). */
+export interface ServiceDeps {
+  shell: ShellFactory;
+}
+
+/**
+ * The registry of honeypot services: one module per protocol. A new service is one folder under `services/`,
+ * one line here, and its settings under `honeynet.services.<name>` in the config schema.
+ */
+export function honeypotServices(deps: ServiceDeps): ReadonlyMap<string, HoneypotService> {
+  return new Map([telnetService({ shell: deps.shell })].map((s) => [s.name, s]));
+}
