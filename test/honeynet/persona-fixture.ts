@@ -3,7 +3,7 @@ import type { Persona } from '../../src/honeynet/persona/persona.js';
 
 export const TEST_PERSONA: Persona = {
   version: 1, id: 'p1', createdAt: '2026-01-01T00:00:00Z', hostname: 'fs01', domain: '',
-  os: { id: 'debian', name: 'Debian GNU/Linux', version: '12 (bookworm)', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)' },
+  os: { id: 'debian', name: 'Debian GNU/Linux', version: '12 (bookworm)', versionId: '12', codename: 'bookworm', prettyName: 'Debian GNU/Linux 12 (bookworm)', debianVersion: '12.7' },
   kernel: { release: '6.1.0-26-amd64', version: '#1 SMP PREEMPT_DYNAMIC Debian 6.1.112-1 (2024-09-30)', arch: 'x86_64' },
   ssh: { versionString: 'SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3' },
   hardware: { cpuModel: 'Intel Xeon Processor (Cascadelake)', cores: 4, memoryKb: 8_152_000, diskGb: 80 },

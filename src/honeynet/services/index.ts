@@ -1,5 +1,6 @@
 import type { HoneypotService } from '../runtime/honeypot-service.js';
 import type { ShellFactory } from '../runtime/shell-like.js';
+import { sshService } from './ssh/ssh-service.js';
 import { telnetService } from './telnet/telnet-service.js';
 
 /** What the services are built with (passed in, so tests can swap the shell). */
@@ -12,5 +13,5 @@ export interface ServiceDeps {
  * one line here, and its settings under `honeynet.services.<name>` in the config schema.
  */
 export function honeypotServices(deps: ServiceDeps): ReadonlyMap<string, HoneypotService> {
-  return new Map([telnetService({ shell: deps.shell })].map((s) => [s.name, s]));
+  return new Map([sshService({ shell: deps.shell }), telnetService({ shell: deps.shell })].map((s) => [s.name, s]));
 }

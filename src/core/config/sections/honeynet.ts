@@ -72,7 +72,7 @@ export const HoneynetConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    services: Type.Object({ telnet: LoginService }, { additionalProperties: false }),
+    services: Type.Object({ ssh: LoginService, telnet: LoginService }, { additionalProperties: false }),
     /** Tarpit: answer slowly (one byte every `intervalMs`) to waste scanners' time; off by default. */
     tarpit: Type.Object(
       { enabled: Type.Boolean(), intervalMs: Type.Integer({ minimum: 10, maximum: 60_000 }) },
@@ -103,6 +103,7 @@ export function honeynetDefaults(): HoneynetConfig {
     },
     tarpit: { enabled: false, intervalMs: 1000 },
     services: {
+      ssh: { enabled: true, port: 2222, bind: '0.0.0.0', auth: { mode: 'after', attempts: 3 }, failDelayMs: 2000, maxAttempts: 6 },
       telnet: { enabled: true, port: 2323, bind: '0.0.0.0', auth: { mode: 'after', attempts: 2 }, failDelayMs: 3000, maxAttempts: 3 },
     },
   };

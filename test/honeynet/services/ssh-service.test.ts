@@ -1,0 +1,121 @@
+/**
+ * The SSH honeypot against the real OpenSSH client (`ssh`, passwords fed through SSH_ASKPASS): the persona's
+ * identification string, password attempts captured with the accept policy deciding, public keys recorded by
+ * their SHA256 fingerprint (as `ssh-keygen -l` prints it), exec through the shell, and a stdio-forwarding request
+ * refused and recorded without any connection being opened.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { MemoryBus } from '../../../src/core/bus/memory-bus.js';
+import { honeynetDefaults } from '../../../src/core/config/sections/honeynet.js';
+import type { AnyEvent } from '../../../src/core/events.js';
+import { silentLogger } from '../../../src/core/logger.js';
+import { generateHostKeys } from '../../../src/honeynet/persona/host-keys.js';
+import { ConnectionLimits } from '../../../src/honeynet/runtime/connection-limits.js';
+import { HoneypotEventSink } from '../../../src/honeynet/runtime/event-sink.js';
+import { Quarantine } from '../../../src/honeynet/runtime/quarantine.js';
+import type { ShellFactory } from '../../../src/honeynet/runtime/shell-like.js';
+import { listenTcp, type RunningListener } from '../../../src/honeynet/runtime/tcp-listener.js';
+import { sshService } from '../../../src/honeynet/services/ssh/ssh-service.js';
+import { TEST_PERSONA } from '../persona-fixture.js';
+
+const persona = { ...TEST_PERSONA, hostKeys: generateHostKeys(TEST_PERSONA.hostname) };
+const shell: ShellFactory = ({ username }) => ({
+  prompt: () => `${username}@fs01:~$ `,
+  execute: async (line) => ({ output: line === 'uname -a' ? `Linux fs01 ${persona.kernel.release} x86_64 GNU/Linux\n` : `ran: ${line}\n`, exit: line === 'exit' }),
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'lnmt-ssh-'));
+const events: AnyEvent[] = [];
+const bus = new MemoryBus({ logger: silentLogger() });
+bus.subscribe({ name: 't', types: ['honeypot.*'] }, async (b) => {
+  events.push(...b);
+});
+const sink = new HoneypotEventSink({ bus, sensor: 's', logPath: null });
+let listener: RunningListener;
+
+before(async () => {
+  const handler = await sshService({ shell }).start({
+    sensor: 's', persona, config: honeynetDefaults(), settings: { auth: { mode: 'credentials', credentials: [{ username: 'root', password: 'toor' }] }, failDelayMs: 0, maxAttempts: 6 },
+    sink, quarantine: new Quarantine({ dir: join(dir, 'q'), maxFileBytes: 1 << 20, maxTotalBytes: 1 << 24 }),
+    recordings: { dir: join(dir, 'rec'), maxBytes: 1 << 20 }, logger: silentLogger(), now: Date.now,
+  });
+  listener = await listenTcp({ service: 'ssh', bind: '127.0.0.1', port: 0, limits: new ConnectionLimits({ maxConnections: 50, maxPerIp: 50, connectsPerMinutePerIp: 1000 }), session: { idleTimeoutMs: 10_000, maxSessionMs: 60_000, maxBytesIn: 1 << 20, maxBytesOut: 1 << 20 }, sink, handler });
+});
+after(async () => {
+  await listener.close();
+  await sink.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the OpenSSH client; passwords are answered in order by an askpass script. */
+function ssh(args: string[], passwords: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const counter = join(dir, `n-${Math.random().toString(36).slice(2)}`);
+  const askpass = join(dir, `askpass-${Math.random().toString(36).slice(2)}.sh`);
+  writeFileSync(counter, '0');
+  writeFileSync(askpass, `#!/bin/sh\nn=$(cat ${counter}); echo $((n+1)) > ${counter}\ncase $n in\n${passwords.map((p, i) => `${i}) printf '%s\\n' '${p}';;`).join('\n')}\n*) exit 1;;\nesac\n`);
+  chmodSync(askpass, 0o700);
+  return new Promise((resolve) => {
+    const p = spawn('ssh', ['-p', String(listener.address.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=5', '-o', 'NumberOfPasswordPrompts=3', ...args], {
+      env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => p.kill('SIGKILL'), 20_000);
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+describe('ssh honeypot (real OpenSSH client)', () => {
+  it('identifies as the persona\'s OpenSSH release', async () => {
+    const banner = await new Promise<string>((resolve) => {
+      const s = connect(listener.address.port, '127.0.0.1');
+      s.once('data', (d) => {
+        resolve(d.toString('latin1'));
+        s.destroy();
+      });
+    });
+    assert.equal(banner.split('\r\n')[0], persona.ssh.versionString);
+  });
+
+  it('records wrong passwords, lets the right one in, and runs an exec command in the emulated shell', async () => {
+    const r = await ssh(['-o', 'PubkeyAuthentication=no', 'root@127.0.0.1', 'uname -a'], ['123456', 'toor']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, `Linux fs01 ${persona.kernel.release} x86_64 GNU/Linux\n`);
+    const auths = events.filter((e) => e.type === 'honeypot.auth' && e.data.method === 'password').map((e) => e.type === 'honeypot.auth' && [e.data.username, e.data.password, e.data.success]);
+    assert.deepEqual(auths, [['root', '123456', false], ['root', 'toor', true]]);
+  });
+
+  it('records an offered public key by the fingerprint ssh-keygen prints, and never accepts it', async () => {
+    const key = join(dir, 'id_ed25519');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', key]);
+    const expected = execFileSync('ssh-keygen', ['-l', '-f', `${key}.pub`], { encoding: 'utf8' }).split(' ')[1];
+    const r = await ssh(['-i', key, '-o', 'IdentitiesOnly=yes', '-o', 'PasswordAuthentication=no', 'deploy@127.0.0.1', 'id'], []);
+    assert.notEqual(r.code, 0);
+    const pk = events.find((e) => e.type === 'honeypot.auth' && e.data.method === 'publickey');
+    assert.ok(pk && pk.type === 'honeypot.auth');
+    assert.equal(pk.data.fingerprint, expected);
+    assert.equal(pk.data.key_type, 'ssh-ed25519');
+    assert.equal(pk.data.username, 'deploy');
+  });
+
+  it('refuses a forwarding request and records it', async () => {
+    const r = await ssh(['-o', 'PubkeyAuthentication=no', '-W', '198.51.100.20:443', 'root@127.0.0.1'], ['toor']);
+    assert.notEqual(r.code, 0);
+    const fwd = events.find((e) => e.type === 'honeypot.forward_request');
+    assert.ok(fwd && fwd.type === 'honeypot.forward_request');
+    assert.deepEqual([fwd.data.kind, fwd.data.dst_host, fwd.data.dst_port_requested], ['direct-tcpip', '198.51.100.20', 443]);
+  });
+});
