@@ -13,7 +13,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
-  external: ['better-sqlite3', 'raw-socket', 'pg-native', 'oui-data'],
+  external: ['better-sqlite3', 'raw-socket', 'pg-native', 'oui-data', 'ssh2', 'cpu-features'],
   banner: { js: "import { createRequire as __lnmtCreateRequire } from 'node:module'; const require = __lnmtCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });

@@ -1,3 +1,4 @@
+import { resolve as resolvePath } from 'node:path';
 import type { Logger } from 'pino';
 import type { EventBus, Subscription } from '../core/bus/event-bus.js';
 import { MemoryBus } from '../core/bus/memory-bus.js';
@@ -6,6 +7,9 @@ import type { LnmtConfig } from '../core/config/schema.js';
 import { createMetrics, type Metrics } from '../core/metrics.js';
 import { DeviceTracker } from '../inventory/device-tracker.js';
 import { ScanService } from '../inventory/scan-service.js';
+import { Sensor } from '../honeynet/sensor.js';
+import { emulatedShell } from '../honeynet/shell-adapter.js';
+import { loadOrCreatePersona } from '../honeynet/persona/persona-store.js';
 import { Monitor } from '../monitor/monitor.js';
 import { registerMonitorMetrics } from '../monitor/monitor-metrics.js';
 import { NotificationService } from '../notify/notification-service.js';
@@ -62,6 +66,8 @@ export interface AppContext {
   scans: ScanService;
   /** Health checks: definitions, the scheduling loop (started by `serve`), history. */
   monitor: Monitor;
+  /** The HoneyNet sensor (honeypot services; started by `serve` when `honeynet.enabled`). */
+  sensor: Sensor;
   /** Notification channels (catalog, test, delivery log) and the alert pipeline (started by `serve`). */
   notify: NotificationService;
   /** Jobs (definitions, manual runs, history, the job-type registry) and the job loop (started by `serve`). */
@@ -136,6 +142,15 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
   });
   registerMonitorMetrics(metrics.registry, monitor.service);
   const background: BackgroundService[] = [{ name: 'monitor', start: () => monitor.start(), stop: () => monitor.stop() }];
+  const sensor = new Sensor({
+    config,
+    bus,
+    logger: logger.child({ component: 'honeynet' }),
+    persona: () => loadOrCreatePersona(resolvePath(config.dataDir)),
+    services: { shell: emulatedShell() },
+    onStatus: (name, st) => components.set(name, st),
+  });
+  if (config.honeynet.enabled) background.push(sensor);
   const notify = new NotificationService({ config, store, bus, logger });
   // First to start and last to stop, so alerts cover what the other services emit while starting and stopping.
   if (config.notify.enabled) background.unshift(notify);
@@ -154,6 +169,7 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
     tracker,
     scans,
     monitor,
+    sensor,
     notify,
     scheduler,
     components,

@@ -13,7 +13,7 @@ before(() => {
 });
 after(() => dirs.cleanup());
 
-const COMMANDS = ['scan', 'devices', 'checks', 'uptime', 'jobs', 'notify', 'honeypot', 'status', 'serve', 'token', 'config'];
+const COMMANDS = ['scan', 'devices', 'checks', 'uptime', 'jobs', 'notify', 'honeypot', 'status', 'serve', 'sensor', 'token', 'config'];
 
 describe('lnmt --help and --version', () => {
   it('--help lists every command group and the global options, on stdout, exit 0', async () => {

@@ -6,6 +6,7 @@ import { honeypotCommands } from './honeypot.js';
 import { jobsCommands } from './jobs.js';
 import { notifyCommands } from './notify.js';
 import { scanCommands } from './scan.js';
+import { sensorCommands } from './sensor.js';
 import { serveCommands } from './serve.js';
 import { statusCommands } from './status.js';
 import { tokenCommands } from './token.js';
@@ -16,4 +17,4 @@ import { uptimeCommands } from './uptime.js';
  * `CommandGroup`, added here. Group modules import only types and light helpers at top level; everything
  * heavy is loaded inside the actions.
  */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [scanCommands, devicesCommands, checksCommands, uptimeCommands, jobsCommands, notifyCommands, honeypotCommands, statusCommands, serveCommands, tokenCommands, configCommands];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [scanCommands, devicesCommands, checksCommands, uptimeCommands, jobsCommands, notifyCommands, honeypotCommands, statusCommands, serveCommands, sensorCommands, tokenCommands, configCommands];

@@ -17,6 +17,12 @@ export function describeAllowed(s: Schema | undefined): string {
   if (Array.isArray(s.anyOf) && s.anyOf.every((x: Schema) => 'const' in x)) {
     return `one of ${s.anyOf.map((x: Schema) => JSON.stringify(x.const)).join(', ')}`;
   }
+  // A union of objects told apart by a constant field (`{mode: never}` | `{mode: after, attempts}`).
+  if (Array.isArray(s.anyOf) && s.anyOf.every((x: Schema) => x.type === 'object' && x.properties)) {
+    const variant = (x: Schema) =>
+      `{${Object.entries(x.properties as Record<string, Schema>).map(([k, p]) => ('const' in p ? `${k}: ${JSON.stringify(p.const)}` : k)).join(', ')}}`;
+    return `one of ${s.anyOf.map(variant).join(' | ')}`;
+  }
   switch (s.type) {
     case 'integer':
     case 'number': {

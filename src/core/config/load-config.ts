@@ -111,6 +111,7 @@ function validate(value: Record<string, unknown>, sources: Record<string, string
   for (const err of errors) {
     const e = err as { instancePath: string; keyword: string; params: Record<string, any> };
     const path = e.instancePath.split('/').filter(Boolean);
+    if (e.keyword === 'additionalProperties' && path.some((_, i) => Array.isArray(schemaAt(SCHEMA, path.slice(0, i + 1))?.anyOf))) continue;
     if (e.keyword === 'additionalProperties') {
       for (const extra of e.params.additionalProperties as string[]) {
         const key = [...path, extra].join('.');
@@ -125,6 +126,8 @@ function validate(value: Record<string, unknown>, sources: Record<string, string
       continue;
     }
     if (e.keyword === 'boolean') continue; // the additionalProperties entry above explains it
+    // Inside a union, the union's own error (listing its variants) explains the problem better.
+    if (path.some((_, i) => i < path.length && Array.isArray(schemaAt(SCHEMA, path.slice(0, i + 1))?.anyOf) && i + 1 < path.length)) continue;
     const key = path.join('.');
     if (out.has(key)) continue;
     const schema = schemaAt(SCHEMA, path);
@@ -174,7 +177,10 @@ function mergeInto(target: Record<string, unknown>, src: Record<string, unknown>
   for (const [k, v] of Object.entries(src)) {
     const here = [...path, k];
     const cur = target[k];
-    if (v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)) {
+    // A union (e.g. an accept policy: `{mode: never}` vs `{mode: after, attempts}`) is replaced whole, never
+    // merged: fields of the default variant would not belong to the one the user chose.
+    const isUnion = Array.isArray(schemaAt(SCHEMA, here)?.anyOf);
+    if (!isUnion && v && typeof v === 'object' && !Array.isArray(v) && cur && typeof cur === 'object' && !Array.isArray(cur)) {
       mergeInto(cur as Record<string, unknown>, v as Record<string, unknown>, here, sources, origin);
     } else {
       target[k] = v;

@@ -1,0 +1,31 @@
+import type { ShellCommand } from '../command.js';
+import { identityOf } from '../interpreter/interpreter.js';
+
+/** `exit [n]` / `logout`: leaves a nested shell (`su`, `sh`) or ends the session (bash prints `logout`). */
+export const exit = {
+  name: 'exit',
+  aliases: ['logout'],
+  paths: [],
+  builtin: true,
+  run(args, io, ctx) {
+    const state = ctx.state;
+    let status = state.lastStatus;
+    if (args[0] !== undefined) {
+      if (!/^-?\d+$/.test(args[0])) {
+        io.err(`bash: ${ctx.invokedAs}: ${args[0]}: numeric argument required\n`);
+        status = 2;
+      } else status = ((Number(args[0]) % 256) + 256) % 256;
+    }
+    const nested = state.nested.pop();
+    if (nested) {
+      state.user = nested.user;
+      state.cwd = nested.cwd;
+      ctx.fs.identity = identityOf(nested.user, ctx.machine);
+      io.out('exit\n');
+      return status;
+    }
+    io.out(ctx.invokedAs === 'logout' || ctx.state.scriptName === '-bash' ? 'logout\n' : '');
+    state.exitRequested = true;
+    return status;
+  },
+} satisfies ShellCommand;
