@@ -4,11 +4,11 @@
  * and their events through `lnmt honeypot sessions|show` and the Cowrie-compatible JSON log. Loopback only.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { runSsh } from '../fixtures/openssh-client.js';
 import { TempDirs, ensureBuilt, freePort, lnmt, start, waitFor } from './helpers.js';
 
 const dirs = new TempDirs();
@@ -43,23 +43,7 @@ after(async () => {
   dirs.cleanup();
 });
 
-function ssh(args: string[], password: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const askpass = join(cwd, 'askpass.sh');
-  writeFileSync(askpass, `#!/bin/sh\nprintf '%s\\n' '${password}'\n`);
-  chmodSync(askpass, 0o700);
-  return new Promise((resolve) => {
-    const p = spawn('ssh', ['-p', String(sshPort), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'PubkeyAuthentication=no', '-o', 'NumberOfPasswordPrompts=1', ...args], {
-      env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const ssh = (args: string[], password: string) => runSsh(sshPort, ['-o', 'PubkeyAuthentication=no', ...args], [password], cwd);
 
 describe('lnmt sensor', () => {
   it('serves SSH as the persona: a failed then a successful login, and commands in the emulated shell', async () => {

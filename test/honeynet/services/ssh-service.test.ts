@@ -5,8 +5,8 @@
  * refused and recorded without any connection being opened.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import type { ShellFactory } from '../../../src/honeynet/runtime/shell-like.js';
 import { listenTcp, type RunningListener } from '../../../src/honeynet/runtime/tcp-listener.js';
 import { sshService } from '../../../src/honeynet/services/ssh/ssh-service.js';
 import { TEST_PERSONA } from '../persona-fixture.js';
+import { runSsh } from '../../fixtures/openssh-client.js';
 
 const persona = { ...TEST_PERSONA, hostKeys: generateHostKeys(TEST_PERSONA.hostname) };
 const shell: ShellFactory = ({ username }) => ({
@@ -53,30 +54,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** Runs the OpenSSH client; passwords are answered in order by an askpass script. */
-function ssh(args: string[], passwords: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const counter = join(dir, `n-${Math.random().toString(36).slice(2)}`);
-  const askpass = join(dir, `askpass-${Math.random().toString(36).slice(2)}.sh`);
-  writeFileSync(counter, '0');
-  writeFileSync(askpass, `#!/bin/sh\nn=$(cat ${counter}); echo $((n+1)) > ${counter}\ncase $n in\n${passwords.map((p, i) => `${i}) printf '%s\\n' '${p}';;`).join('\n')}\n*) exit 1;;\nesac\n`);
-  chmodSync(askpass, 0o700);
-  return new Promise((resolve) => {
-    const p = spawn('ssh', ['-p', String(listener.address.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'ConnectTimeout=5', '-o', 'NumberOfPasswordPrompts=3', ...args], {
-      env: { ...process.env, SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    const timer = setTimeout(() => p.kill('SIGKILL'), 20_000);
-    p.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const ssh = (args: string[], passwords: string[]) => runSsh(listener.address.port, args, passwords, dir);
 
 describe('ssh honeypot (real OpenSSH client)', () => {
   it('identifies as the persona\'s OpenSSH release', async () => {

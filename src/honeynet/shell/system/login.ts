@@ -1,12 +1,7 @@
+import type { PersonaUser } from '../../persona/persona.js';
+
 /** An account of the fake machine (root, a persona user, or a system user from /etc/passwd). */
-export interface Account {
-  name: string;
-  uid: number;
-  gid: number;
-  gecos: string;
-  home: string;
-  shell: string;
-}
+export type Account = Omit<PersonaUser, 'groups'>;
 
 /** How the attacker's session came in: what `w`, `who`, `ps`, `ss` and `/proc/self` show about it. */
 export interface LoginInfo {
