@@ -4,6 +4,7 @@
  * and their events through `lnmt honeypot sessions|show` and the Cowrie-compatible JSON log. Loopback only.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -61,6 +62,15 @@ describe('lnmt sensor', () => {
     const good = await ssh(['root@127.0.0.1', 'hostname; uname -r; whoami'], 'Passw0rd');
     assert.equal(good.code, 0, good.stderr);
     assert.equal(good.stdout, `${persona.hostname}\n${persona.kernel.release}\nroot\n`);
+  });
+
+  it('nmap -sV names the SSH product and version of the persona', async () => {
+    const persona = JSON.parse(readFileSync(join(cwd, 'lnmt-data', 'honeynet', 'persona.json'), 'utf8')) as { ssh: { versionString: string } };
+    const expected = `OpenSSH ${persona.ssh.versionString.replace(/^SSH-2\.0-OpenSSH_/, '').replace('-', ' ')}`;
+    const out = execFileSync('nmap', ['-sV', '-Pn', '-p', String(sshPort), '127.0.0.1'], { encoding: 'utf8', timeout: 120_000 });
+    const line = out.split('\n').find((l) => l.startsWith(`${sshPort}/tcp`)) ?? '';
+    assert.match(line, /open\s+ssh\s+/);
+    assert.ok(line.includes(`${expected} (protocol 2.0)`), `nmap said: ${line}; expected ${expected}`);
   });
 
   it('serves Telnet: login prompt of the persona, any password accepted on the second attempt', async () => {
