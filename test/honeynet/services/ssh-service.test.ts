@@ -6,7 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,10 +44,10 @@ let listener: RunningListener;
 before(async () => {
   const handler = await sshService({ shell }).start({
     sensor: 's', persona, config: honeynetDefaults(), settings: { auth: { mode: 'credentials', credentials: [{ username: 'root', password: 'toor' }] }, failDelayMs: 0, maxAttempts: 6 },
-    sink, quarantine: new Quarantine({ dir: join(dir, 'q'), maxFileBytes: 1 << 20, maxTotalBytes: 1 << 24 }),
+    sink, quarantine: new Quarantine({ dir: join(dir, 'q'), maxFileBytes: 1 << 20, maxTotalBytes: 1 << 26 }),
     recordings: { dir: join(dir, 'rec'), maxBytes: 1 << 20 }, logger: silentLogger(), now: Date.now,
   });
-  listener = await listenTcp({ service: 'ssh', bind: '127.0.0.1', port: 0, limits: new ConnectionLimits({ maxConnections: 50, maxPerIp: 50, connectsPerMinutePerIp: 1000 }), session: { idleTimeoutMs: 10_000, maxSessionMs: 60_000, maxBytesIn: 1 << 20, maxBytesOut: 1 << 20 }, sink, handler });
+  listener = await listenTcp({ service: 'ssh', bind: '127.0.0.1', port: 0, limits: new ConnectionLimits({ maxConnections: 50, maxPerIp: 50, connectsPerMinutePerIp: 1000 }), session: { idleTimeoutMs: 10_000, maxSessionMs: 60_000, maxBytesIn: 16 << 20, maxBytesOut: 1 << 20 }, sink, handler });
 });
 after(async () => {
   await listener.close();
@@ -87,6 +88,26 @@ describe('ssh honeypot (real OpenSSH client)', () => {
     assert.equal(pk.data.fingerprint, expected);
     assert.equal(pk.data.key_type, 'ssh-ed25519');
     assert.equal(pk.data.username, 'deploy');
+  });
+
+  it('takes scp uploads (SFTP mode and the legacy protocol) into quarantine by sha256, read-only; caps a big one', async () => {
+    const small = randomBytes(100_000);
+    const big = randomBytes(3 << 20);
+    writeFileSync(join(dir, 'dropper.bin'), small);
+    writeFileSync(join(dir, 'big.bin'), big);
+    const sftpMode = await runSsh(listener.address.port, ['-o', 'PubkeyAuthentication=no', join(dir, 'dropper.bin'), 'root@127.0.0.1:/tmp/.x/dropper.bin'], ['toor'], dir, 20_000, 'scp');
+    assert.equal(sftpMode.code, 0, sftpMode.stderr);
+    const legacy = await runSsh(listener.address.port, ['-O', '-o', 'PubkeyAuthentication=no', join(dir, 'big.bin'), 'root@127.0.0.1:/tmp/'], ['toor'], dir, 30_000, 'scp');
+    assert.equal(legacy.code, 0, legacy.stderr);
+    await new Promise((r) => setTimeout(r, 100));
+    const ups = events.filter((e) => e.type === 'honeypot.upload').map((e) => (e.type === 'honeypot.upload' ? e.data : null)!);
+    const viaSftp = ups.find((u) => u.via === 'sftp')!;
+    assert.equal(viaSftp.sha256, createHash('sha256').update(small).digest('hex'));
+    assert.deepEqual([viaSftp.size, viaSftp.truncated, viaSftp.filename], [100_000, false, '/tmp/.x/dropper.bin']);
+    assert.equal(statSync(viaSftp.quarantine!).mode & 0o777, 0o400);
+    const viaScp = ups.find((u) => u.via === 'scp')!;
+    assert.deepEqual([viaScp.filename, viaScp.size, viaScp.truncated], ['big.bin', 1 << 20, true]);
+    assert.equal(viaScp.sha256, createHash('sha256').update(big.subarray(0, 1 << 20)).digest('hex'));
   });
 
   it('refuses a forwarding request and records it', async () => {

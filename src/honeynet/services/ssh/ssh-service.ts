@@ -10,6 +10,8 @@ import type { ShellFactory, ShellLike } from '../../runtime/shell-like.js';
 import { sshProfileFor } from '../../ssh-profile/ssh-profile.js';
 import { LineEditor } from '../telnet/line-editor.js';
 import { sha256Fingerprint } from './key-fingerprint.js';
+import { isScpSink, serveScpSink } from './scp-sink.js';
+import { serveSftp } from './sftp-server.js';
 
 export interface SshSettings {
   auth: AuthPolicySpec;
@@ -150,11 +152,16 @@ class SshConversation {
       this.session.emit('honeypot.forward_request', { kind: 'x11', dst_host: '', dst_port_requested: 0 });
       reject?.();
     });
+    s.on('sftp', (accept) => serveSftp(accept(), this.session, this.ctx.quarantine, this.ctx.now));
     s.on('subsystem', (_accept, reject) => reject?.());
     s.on('exec', (accept, _reject, info) => {
       const stream = accept();
-      const shell = this.makeShell(pty);
       const command = String(info.command).slice(0, 8192);
+      if (isScpSink(command)) {
+        this.session.emit('honeypot.command', { input: command, known: true, username: this.username });
+        return serveScpSink(stream, this.session, this.ctx.quarantine);
+      }
+      const shell = this.makeShell(pty);
       shell
         .execute(command)
         .then(({ output }) => {
