@@ -21,7 +21,11 @@ const HEAVY = [
   'free -h; df -h; w; uptime; id; uname -a',
 ];
 
-/** Median of several runs, so one GC pause does not fail the test. */
+/**
+ * Median of several runs, so one GC pause does not fail the test. Each run is measured in CPU time of this
+ * process (user + system), not wall time: CI shares two cores with other suites, and waiting for a core is not
+ * the shell's cost.
+ */
 function median(samples: number[]): number {
   return [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
 }
@@ -33,9 +37,10 @@ describe('timing', () => {
       s.run(line);
       const samples: number[] = [];
       for (let i = 0; i < 7; i++) {
-        const t = performance.now();
+        const t = process.cpuUsage();
         s.run(line);
-        samples.push(performance.now() - t);
+        const d = process.cpuUsage(t);
+        samples.push((d.user + d.system) / 1000);
       }
       assert.ok(median(samples) < 10, `${line}: ${median(samples).toFixed(2)} ms`);
     });
@@ -45,17 +50,19 @@ describe('timing', () => {
     createBaseFs(debianPersona);
     const samples: number[] = [];
     for (let i = 0; i < 5; i++) {
-      const t = performance.now();
+      const t = process.cpuUsage();
       createBaseFs({ ...debianPersona, machineId: String(i).padStart(32, 'f') });
-      samples.push(performance.now() - t);
+      const d = process.cpuUsage(t);
+      samples.push((d.user + d.system) / 1000);
     }
     assert.ok(median(samples) < 10, `${median(samples).toFixed(2)} ms`);
   });
 
   it('a session starts in well under a millisecond budget of 5 ms', () => {
     shell();
-    const t = performance.now();
+    const t = process.cpuUsage();
     for (let i = 0; i < 20; i++) shell();
-    assert.ok((performance.now() - t) / 20 < 5);
+    const d = process.cpuUsage(t);
+    assert.ok((d.user + d.system) / 1000 / 20 < 5);
   });
 });
