@@ -128,6 +128,7 @@ export function createShellSession(options: ShellSessionOptions): ShellSession {
   const session: ShellSession = {
     prompt() {
       if (pending !== '') return '> ';
+      if (state.scriptName === 'sh') return state.user.uid === 0 ? '# ' : '$ '; // dash's default PS1
       const home = state.get('HOME') ?? account.home;
       const cwd = state.cwd === home ? '~' : state.cwd.startsWith(`${home}/`) ? `~${state.cwd.slice(home.length)}` : state.cwd;
       return `${state.user.name}@${persona.hostname}:${cwd}${state.user.uid === 0 ? '#' : '$'} `;

@@ -16,7 +16,8 @@ export class ShellState {
   user: Account;
   lastStatus = 0;
   /** Nested `sh`/`bash`/`su` shells: `exit` leaves one instead of closing the session. */
-  nested: Array<{ user: Account; cwd: string }> = [];
+  /** Shells entered with `sh`, `bash` or `su`; `exit` leaves the innermost. `scriptName` is the one to restore. */
+  nested: Array<{ user: Account; cwd: string; scriptName?: string }> = [];
   /** Positional parameters of the running script (`$1`...). */
   positional: string[] = [];
   /** `$0`. */

@@ -16,6 +16,7 @@ const CASES: Array<[string, string, string | RegExp, number?]> = [
   ['alias', "alias ll2='ls -l'\nalias ll2; unalias ll2; alias ll2", "alias ll2='ls -l'\nbash: alias: ll2: not found\n", 1],
   ['history', 'history 1', '   12  history 1\n'],
   ['exit', 'exit 3', 'logout\n', 3],
+  ['enable', 'enable | head -3; enable | wc -l; enable nosuch', 'enable .\nenable :\nenable [\n61\nbash: enable: nosuch: not a shell builtin\n', 1],
   ['type', 'type cd ls nope', 'cd is a shell builtin\nls is /usr/bin/ls\nbash: type: nope: not found\n', 1],
   ['kill', 'kill 999999', 'bash: kill: (999999) - No such process\n', 1],
   ['true', 'true; echo $?; :', '0\n'],

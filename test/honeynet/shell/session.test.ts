@@ -51,6 +51,14 @@ describe('shell session', () => {
     assert.equal(s.run('whoami'), 'deploy\n');
     assert.deepEqual(s.session.execute('exit'), { output: 'exit\n', exit: false, status: 0 });
     assert.equal(s.run('whoami'), 'root\n');
+    // `sh` (what bots type after logging in) is dash: its own prompt, $0 = sh, no `enable`, and exit comes back.
+    s.run('sh');
+    assert.equal(s.session.prompt(), '# ');
+    assert.equal(s.run('echo $0'), 'sh\n');
+    assert.match(s.run('enable'), /^sh: 1: enable: not found\n$/);
+    assert.deepEqual(s.session.execute('exit'), { output: '', exit: false, status: 127 });
+    assert.match(s.session.prompt(), /^root@.+:~# $/);
+    assert.equal(s.run('echo $0'), '-bash\n');
     let reason = '';
     const r = shell({ hooks: { onExit: (i) => (reason = i.reason) } });
     assert.equal(r.session.execute('reboot').exit, true);

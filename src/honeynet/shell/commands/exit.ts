@@ -18,10 +18,12 @@ export const exit = {
     }
     const nested = state.nested.pop();
     if (nested) {
+      const leaving = state.scriptName;
       state.user = nested.user;
       state.cwd = nested.cwd;
+      if (nested.scriptName !== undefined) state.scriptName = nested.scriptName;
       ctx.fs.identity = identityOf(nested.user, ctx.machine);
-      io.out('exit\n');
+      io.out(leaving === 'sh' ? '' : 'exit\n'); // bash says `exit` when it leaves; dash says nothing
       return status;
     }
     io.out(ctx.invokedAs === 'logout' || ctx.state.scriptName === '-bash' ? 'logout\n' : '');

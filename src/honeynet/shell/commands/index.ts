@@ -17,6 +17,7 @@ import { cut } from './cut.js';
 import { date } from './date.js';
 import { df } from './df.js';
 import { echo } from './echo.js';
+import { enable } from './enable.js';
 import { env } from './env.js';
 import { exit } from './exit.js';
 import { exportCommand } from './export.js';
@@ -75,6 +76,7 @@ import { whoami } from './whoami.js';
 
 /** Every emulated command, one module each. */
 export const ALL_COMMANDS: readonly ShellCommand[] = [
+  enable,
   alias,
   apt,
   base64,

@@ -47,7 +47,9 @@ export const sh = {
       return ctx.runShell(source, io, { args: args.slice(i + 1), name: script });
     }
     if (!io.stdinIsTerminal) return ctx.runShell(io.stdin, io, { name });
-    ctx.state.nested.push({ user: ctx.state.user, cwd: ctx.state.cwd });
+    // An interactive subshell: dash shows its own prompt (`# `/`$ `) and `$0` is `sh`; `exit` comes back.
+    ctx.state.nested.push({ user: ctx.state.user, cwd: ctx.state.cwd, scriptName: ctx.state.scriptName });
+    ctx.state.scriptName = name === 'bash' ? 'bash' : name === 'rbash' ? 'rbash' : 'sh';
     return 0;
   },
 } satisfies ShellCommand;
