@@ -68,7 +68,7 @@ export class Sensor {
           recordings: { dir: recordingsDir(config, this.deps.cwd), maxBytes: hn.recordings.maxBytesPerSession }, logger: logger.child({ service: name }), now,
         });
         this.handlers.push(handler);
-        const l = await listenTcp({ service: name, bind: settings.bind, port: settings.port, limits, session, sink: this.sink, handler, now });
+        const l = await listenTcp({ service: name, bind: settings.bind, port: settings.port, limits, session, sink: this.sink, handler, now, tarpitIntervalMs: hn.tarpit.enabled ? hn.tarpit.intervalMs : null });
         this.listeners.push(l);
         this.deps.onStatus?.(`honeypot:${name}`, { status: 'up', detail: `${l.address.address}:${l.address.port}` });
         logger.info({ service: name, address: l.address }, 'honeypot service listening');

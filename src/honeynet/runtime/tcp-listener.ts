@@ -3,6 +3,7 @@ import type { HoneypotEventSink } from './event-sink.js';
 import { HoneypotSession, type SessionLimits } from './honeypot-session.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { ServiceHandler } from './honeypot-service.js';
+import { tarpit } from './tarpit.js';
 
 export interface TcpListenerOptions {
   service: string;
@@ -12,6 +13,8 @@ export interface TcpListenerOptions {
   session: SessionLimits;
   sink: HoneypotEventSink;
   handler: ServiceHandler;
+  /** Tarpit mode: every connection gets a slow endless trickle instead of the service (see tarpit.ts). */
+  tarpitIntervalMs?: number | null;
   now?: () => number;
 }
 
@@ -49,6 +52,10 @@ export async function listenTcp(o: TcpListenerOptions): Promise<RunningListener>
     open.add(session);
     session.onClose(() => open.delete(session));
     session.emit('honeypot.connect', {});
+    if (o.tarpitIntervalMs) {
+      tarpit(session, o.tarpitIntervalMs);
+      return;
+    }
     try {
       o.handler.handle(session);
     } catch {
