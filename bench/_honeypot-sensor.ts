@@ -34,7 +34,7 @@ bus.subscribe({ name: 'bench', types: ['honeypot.connect'] }, async (events) => 
   for (const e of events) if (e.type === 'honeypot.connect') lat.push([e.data.src_port, now]);
 });
 const persona = generatePersona();
-const sensor = new Sensor({ config, bus, logger: silentLogger(), cwd: dir, persona: async () => persona, services: { shell: () => ({ prompt: () => '$ ', execute: async () => ({ output: '', exit: false }) }) } });
+const sensor = new Sensor({ config, bus, logger: silentLogger(), cwd: dir, persona: async () => persona, services: { shell: () => ({ prompt: () => '$ ', banner: () => '', execute: async () => ({ output: '', exit: false }) }) } });
 await sensor.start();
 process.stdout.write(`${JSON.stringify({ ports: Object.fromEntries(sensor.addresses.map((a) => [a.service, a.port])) })}\n`);
 for await (const line of createInterface({ input: process.stdin })) {

@@ -35,6 +35,7 @@ export function emulatedShell(): ShellFactory {
     opts.session.onClose(() => shell.close());
     return {
       prompt: () => shell.prompt(),
+      banner: () => shell.banner(),
       async execute(line) {
         allKnown = true;
         const r = shell.execute(line);

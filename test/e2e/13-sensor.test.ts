@@ -90,6 +90,10 @@ describe('lnmt sensor', () => {
     await until('Password: ', 2);
     s.write('12345\r\n');
     await until('# ');
+    // The emulated shell's login banner: the persona's kernel, and the last login in ctime format.
+    const persona = JSON.parse(readFileSync(join(cwd, 'lnmt-data', 'honeynet', 'persona.json'), 'utf8')) as { hostname: string; kernel: { release: string }; os: { id: string } };
+    assert.ok(got.includes(persona.os.id === 'ubuntu' ? `(GNU/Linux ${persona.kernel.release} x86_64)` : `Linux ${persona.hostname} ${persona.kernel.release} `), got);
+    assert.match(got, /Last login: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} from \d+\.\d+\.\d+\.\d+\r\n/);
     s.write('echo $((6*7))\r\n');
     await until('42\r\n');
     s.write('exit\r\n');

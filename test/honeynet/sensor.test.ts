@@ -33,7 +33,7 @@ function setup(port: number, tune?: (c: ReturnType<typeof loadConfig>['config'])
   const status = new Map<string, { status: string; detail: string }>();
   const sensor = new Sensor({
     config, bus: new MemoryBus({ logger: silentLogger() }), logger: silentLogger(), cwd: dir, persona: async () => PERSONA,
-    services: { shell: () => ({ prompt: () => '$ ', execute: async () => ({ output: '', exit: false }) }) },
+    services: { shell: () => ({ prompt: () => '$ ', banner: () => '', execute: async () => ({ output: '', exit: false }) }) },
     onStatus: (name, s) => status.set(name, s),
   });
   return { dir, sensor, status };

@@ -5,6 +5,8 @@ import type { HoneypotSession } from './honeypot-session.js';
 export interface ShellLike {
   /** `user@host:~$ ` (bash's prompt for the session's user and directory). */
   prompt(): string;
+  /** What the login prints before the first prompt (uname line or welcome, motd, last login), `\n` line ends. */
+  banner(): string;
   /** Runs one input line (never for real); output uses `\n`. `exit` ends the session. */
   execute(line: string): Promise<{ output: string; exit: boolean }>;
 }

@@ -29,6 +29,7 @@ import { runSsh } from '../../fixtures/openssh-client.js';
 const persona = { ...TEST_PERSONA, hostKeys: generateHostKeys(TEST_PERSONA.hostname) };
 const shell: ShellFactory = ({ username }) => ({
   prompt: () => `${username}@fs01:~$ `,
+  banner: () => 'Linux fs01\n',
   execute: async (line) => ({ output: line === 'uname -a' ? `Linux fs01 ${persona.kernel.release} x86_64 GNU/Linux\n` : `ran: ${line}\n`, exit: line === 'exit' }),
 });
 

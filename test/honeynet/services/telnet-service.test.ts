@@ -25,6 +25,7 @@ const persona = TEST_PERSONA;
 
 const shell: ShellFactory = ({ username, persona: p }) => ({
   prompt: () => `${username}@${p.hostname}:~$ `,
+  banner: () => `motd of ${p.hostname}\nLast login: Mon Nov 23 10:02:11 2026 from 10.20.30.1\n`,
   execute: async (line) => (line.trim() === 'exit' ? { output: 'logout\n', exit: true } : { output: `ran: ${line}\n`, exit: false }),
 });
 
@@ -100,8 +101,8 @@ describe('telnet honeypot', () => {
     await c.waitFor('Password: ', 3000);
     c.send('toor\r\n');
     await c.waitFor('root@fs01:~$ ');
-    assert.match(c.text(), /Linux fs01 6\.1\.0-26-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6\.1\.112-1 \(2024-09-30\) x86_64/);
-    assert.match(c.text(), /Last login: \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4} from 10\.20\.30\.\d+\r\n/);
+    // The shell's login banner, with Telnet's CRLF line ends, right before the first prompt.
+    assert.match(c.text(), /motd of fs01\r\nLast login: Mon Nov 23 10:02:11 2026 from 10\.20\.30\.1\r\nroot@fs01:~\$ $/);
     c.send('uname -a\r\n');
     await c.waitFor('ran: uname -a\r\n');
     c.send('exit\r\n');

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import ssh2, { type AuthContext, type Connection, type ServerChannel, type Session } from 'ssh2';
-import { loginBanner } from '../../persona/login-texts.js';
 import type { Persona } from '../../persona/persona.js';
 import { AsciicastRecorder } from '../../runtime/asciicast.js';
 import { AuthPolicy, type AuthPolicySpec } from '../../runtime/auth-policy.js';
@@ -194,9 +193,7 @@ class SshConversation {
       recorder.output(t.replace(/\r?\n/g, '\r\n'));
       this.write(stream, t);
     };
-    const daysAgo = 1 + (parseInt(p.machineId.slice(0, 2), 16) % 9);
-    const from = p.network.ip.replace(/\.\d+$/, `.${20 + (parseInt(p.machineId.slice(2, 4), 16) % 200)}`);
-    out(loginBanner(p, { time: this.ctx.now() - daysAgo * 86_400_000, from }));
+    out(shell.banner());
     out(shell.prompt());
     let busy: Promise<void> = Promise.resolve();
     const editor = new LineEditor((b) => {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { issueNet, loginBanner } from '../../persona/login-texts.js';
+import { issueNet } from '../../persona/login-texts.js';
 import { AsciicastRecorder } from '../../runtime/asciicast.js';
 import { AuthPolicy, type AuthPolicySpec } from '../../runtime/auth-policy.js';
 import type { HoneypotService, HoneypotServiceContext, ServiceHandler } from '../../runtime/honeypot-service.js';
@@ -157,10 +157,7 @@ class TelnetConversation {
     this.stage = 'shell';
     this.recorder = new AsciicastRecorder(join(this.ctx.recordings.dir, `${this.session.id}.cast`), { width: this.width, height: this.height, title: `telnet ${this.username}@${p.hostname} from ${this.session.ref.src_ip}` }, this.ctx.recordings.maxBytes, this.ctx.now);
     this.shell = this.shellFactory({ session: this.session, persona: p, username: this.username, tty: 'pts/0', term: this.term, width: this.width, height: this.height });
-    // A previous login from the persona's own LAN, a few days ago (the same on every connection of this sensor).
-    const daysAgo = 1 + (parseInt(p.machineId.slice(0, 2), 16) % 9);
-    const from = p.network.ip.replace(/\.\d+$/, `.${20 + (parseInt(p.machineId.slice(2, 4), 16) % 200)}`);
-    this.send(loginBanner(p, { time: this.ctx.now() - daysAgo * 86_400_000 - (parseInt(p.machineId.slice(4, 8), 16) % 86_400) * 1000, from }));
+    this.send(this.shell.banner());
     this.send(this.shell.prompt());
   }
 }
