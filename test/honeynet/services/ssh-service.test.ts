@@ -7,24 +7,18 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MemoryBus } from '../../../src/core/bus/memory-bus.js';
-import { honeynetDefaults } from '../../../src/core/config/sections/honeynet.js';
 import type { AnyEvent } from '../../../src/core/events.js';
-import { silentLogger } from '../../../src/core/logger.js';
 import { generateHostKeys } from '../../../src/honeynet/persona/host-keys.js';
-import { ConnectionLimits } from '../../../src/honeynet/runtime/connection-limits.js';
-import { HoneypotEventSink } from '../../../src/honeynet/runtime/event-sink.js';
-import { Quarantine } from '../../../src/honeynet/runtime/quarantine.js';
 import type { ShellFactory } from '../../../src/honeynet/runtime/shell-like.js';
-import { listenTcp, type RunningListener } from '../../../src/honeynet/runtime/tcp-listener.js';
 import { sshService } from '../../../src/honeynet/services/ssh/ssh-service.js';
 import { TEST_PERSONA } from '../persona-fixture.js';
 import { runSsh } from '../../fixtures/openssh-client.js';
+import type { RunningListener } from '../../../src/honeynet/runtime/tcp-listener.js';
+import { startTestService, type TestService } from './service-harness.js';
 
 const persona = { ...TEST_PERSONA, hostKeys: generateHostKeys(TEST_PERSONA.hostname) };
 const shell: ShellFactory = ({ username }) => ({
@@ -33,28 +27,20 @@ const shell: ShellFactory = ({ username }) => ({
   execute: async (line) => ({ output: line === 'uname -a' ? `Linux fs01 ${persona.kernel.release} x86_64 GNU/Linux\n` : `ran: ${line}\n`, exit: line === 'exit' }),
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'lnmt-ssh-'));
-const events: AnyEvent[] = [];
-const bus = new MemoryBus({ logger: silentLogger() });
-bus.subscribe({ name: 't', types: ['honeypot.*'] }, async (b) => {
-  events.push(...b);
-});
-const sink = new HoneypotEventSink({ bus, sensor: 's', logPath: null });
+let svc: TestService;
 let listener: RunningListener;
+let events: AnyEvent[];
+let dir: string;
 
 before(async () => {
-  const handler = await sshService({ shell }).start({
-    sensor: 's', persona, config: honeynetDefaults(), settings: { auth: { mode: 'credentials', credentials: [{ username: 'root', password: 'toor' }] }, failDelayMs: 0, maxAttempts: 6 },
-    sink, quarantine: new Quarantine({ dir: join(dir, 'q'), maxFileBytes: 1 << 20, maxTotalBytes: 1 << 26 }),
-    recordings: { dir: join(dir, 'rec'), maxBytes: 1 << 20 }, logger: silentLogger(), now: Date.now,
+  svc = await startTestService(sshService({ shell }), {
+    persona, settings: { auth: { mode: 'credentials', credentials: [{ username: 'root', password: 'toor' }] }, failDelayMs: 0, maxAttempts: 6 },
+    limits: { maxConnections: 50, maxPerIp: 50, connectsPerMinutePerIp: 1000 }, session: { idleTimeoutMs: 10_000, maxSessionMs: 60_000, maxBytesIn: 16 << 20, maxBytesOut: 1 << 20 },
+    maxFileBytes: 1 << 20, maxTotalBytes: 1 << 26,
   });
-  listener = await listenTcp({ service: 'ssh', bind: '127.0.0.1', port: 0, limits: new ConnectionLimits({ maxConnections: 50, maxPerIp: 50, connectsPerMinutePerIp: 1000 }), session: { idleTimeoutMs: 10_000, maxSessionMs: 60_000, maxBytesIn: 16 << 20, maxBytesOut: 1 << 20 }, sink, handler });
+  ({ listener, events, dir } = svc);
 });
-after(async () => {
-  await listener.close();
-  await sink.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => svc.close());
 
 const ssh = (args: string[], passwords: string[]) => runSsh(listener.address.port, args, passwords, dir);
 

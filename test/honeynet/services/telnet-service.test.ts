@@ -4,22 +4,16 @@
  * for the emulated shell) recorded as asciicast, and the connection limit on failed logins.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MemoryBus } from '../../../src/core/bus/memory-bus.js';
-import { honeynetDefaults } from '../../../src/core/config/sections/honeynet.js';
 import type { AnyEvent } from '../../../src/core/events.js';
-import { silentLogger } from '../../../src/core/logger.js';
-import { ConnectionLimits } from '../../../src/honeynet/runtime/connection-limits.js';
-import { HoneypotEventSink } from '../../../src/honeynet/runtime/event-sink.js';
-import { Quarantine } from '../../../src/honeynet/runtime/quarantine.js';
 import type { ShellFactory } from '../../../src/honeynet/runtime/shell-like.js';
-import { listenTcp, type RunningListener } from '../../../src/honeynet/runtime/tcp-listener.js';
 import { telnetService } from '../../../src/honeynet/services/telnet/telnet-service.js';
 import { TEST_PERSONA } from '../persona-fixture.js';
+import type { RunningListener } from '../../../src/honeynet/runtime/tcp-listener.js';
+import { startTestService, type TestService } from './service-harness.js';
 
 const persona = TEST_PERSONA;
 
@@ -29,29 +23,20 @@ const shell: ShellFactory = ({ username, persona: p }) => ({
   execute: async (line) => (line.trim() === 'exit' ? { output: 'logout\n', exit: true } : { output: `ran: ${line}\n`, exit: false }),
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'lnmt-telnet-'));
-const events: AnyEvent[] = [];
-const bus = new MemoryBus({ logger: silentLogger() });
-bus.subscribe({ name: 't', types: ['honeypot.*'] }, async (b) => {
-  events.push(...b);
-});
-const sink = new HoneypotEventSink({ bus, sensor: 's', logPath: null });
+let svc: TestService;
 let listener: RunningListener;
+let events: AnyEvent[];
+let dir: string;
 
 before(async () => {
-  const svc = telnetService({ shell });
-  const handler = await svc.start({
-    sensor: 's', persona, config: honeynetDefaults(), settings: { auth: { mode: 'credentials', credentials: [{ username: 'root', password: 'toor' }] }, failDelayMs: 50, maxAttempts: 3 },
-    sink, quarantine: new Quarantine({ dir: join(dir, 'q'), maxFileBytes: 1 << 20, maxTotalBytes: 1 << 24 }),
-    recordings: { dir: join(dir, 'rec'), maxBytes: 1 << 20 }, logger: silentLogger(), now: Date.now,
+  svc = await startTestService(telnetService({ shell }), {
+    persona, settings: { auth: { mode: 'credentials', credentials: [{ username: 'root', password: 'toor' }] }, failDelayMs: 50, maxAttempts: 3 },
+    limits: { maxConnections: 10, maxPerIp: 10, connectsPerMinutePerIp: 100 }, session: { idleTimeoutMs: 5000, maxSessionMs: 30_000, maxBytesIn: 1 << 20, maxBytesOut: 1 << 20 },
+    maxFileBytes: 1 << 20, maxTotalBytes: 1 << 24,
   });
-  listener = await listenTcp({ service: 'telnet', bind: '127.0.0.1', port: 0, limits: new ConnectionLimits({ maxConnections: 10, maxPerIp: 10, connectsPerMinutePerIp: 100 }), session: { idleTimeoutMs: 5000, maxSessionMs: 30_000, maxBytesIn: 1 << 20, maxBytesOut: 1 << 20 }, sink, handler });
+  ({ listener, events, dir } = svc);
 });
-after(async () => {
-  await listener.close();
-  await sink.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => svc.close());
 
 /** A Telnet client that records everything received and can wait for a text. */
 class Client {
