@@ -19,41 +19,33 @@ const fields = {
   catch_up: Type.Enum([...CATCH_UP_POLICIES], { description: 'Runs missed while no scheduler ran: run one at start (once), or skip them' }),
 };
 
+/** The fields a job is created with and edited by (each optional; `name` and `type` are set on create). */
+const EDITABLE = {
+  cron: Type.Optional(fields.cron),
+  every: Type.Optional(fields.every),
+  timezone: Type.Optional(fields.timezone),
+  params: Type.Optional(Params),
+  enabled: Type.Optional(fields.enabled),
+  overlap: Type.Optional(fields.overlap),
+  timeout_ms: Type.Optional(fields.timeout_ms),
+  retries: Type.Optional(fields.retries),
+  retry_delay_ms: Type.Optional(fields.retry_delay_ms),
+  catch_up: Type.Optional(fields.catch_up),
+};
+
+const Name = Type.String({ pattern: JOB_LIMITS.name.pattern, description: JOB_LIMITS.name.allowed });
+
 export const JobCreateBody = Type.Object(
   {
-    name: Type.String({ pattern: JOB_LIMITS.name.pattern, description: JOB_LIMITS.name.allowed }),
+    name: Name,
     type: Type.String({ minLength: 1, maxLength: 64, description: 'A registered job type: scan, checks, maintenance, store-optimize, ...' }),
-    cron: Type.Optional(fields.cron),
-    every: Type.Optional(fields.every),
-    timezone: Type.Optional(fields.timezone),
-    params: Type.Optional(Params),
-    enabled: Type.Optional(fields.enabled),
-    overlap: Type.Optional(fields.overlap),
-    timeout_ms: Type.Optional(fields.timeout_ms),
-    retries: Type.Optional(fields.retries),
-    retry_delay_ms: Type.Optional(fields.retry_delay_ms),
-    catch_up: Type.Optional(fields.catch_up),
+    ...EDITABLE,
   },
   { additionalProperties: false },
 );
 export type JobCreateBodyT = Static<typeof JobCreateBody>;
 
-export const JobPatchBody = Type.Object(
-  {
-    name: Type.Optional(JobCreateBody.properties.name),
-    cron: Type.Optional(fields.cron),
-    every: Type.Optional(fields.every),
-    timezone: Type.Optional(fields.timezone),
-    params: Type.Optional(Params),
-    enabled: Type.Optional(fields.enabled),
-    overlap: Type.Optional(fields.overlap),
-    timeout_ms: Type.Optional(fields.timeout_ms),
-    retries: Type.Optional(fields.retries),
-    retry_delay_ms: Type.Optional(fields.retry_delay_ms),
-    catch_up: Type.Optional(fields.catch_up),
-  },
-  { additionalProperties: false, minProperties: 1 },
-);
+export const JobPatchBody = Type.Object({ name: Type.Optional(Name), ...EDITABLE }, { additionalProperties: false, minProperties: 1 });
 
 export const RunSchema = Type.Object(
   {
