@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- honeypot [--seconds 10] [--clients 50] [--idle 19000]`
+ * `npm run bench -- honeypot [--seconds 10] [--clients 50] [--idle 19000] [--workers 1] [--shell-rounds 400]`
  *
  * The sensor (SSH + Telnet, failure delay 0) in its own process; clients in this one and, for the idle test, in
  * another (the per-process file limit is 20,000). Measures:
@@ -9,58 +9,20 @@
  *   - full SSH password-auth attempts per second (a new connection, key exchange and one failed password each,
  *     with ssh2's client);
  *   - trigger latency: TCP connect → `honeypot.connect` delivered on the bus, p50/p99 (target p99 < 5 ms);
- *   - concurrent idle connections held by one worker and the sensor's RSS.
+ *   - concurrent idle connections held by the sensor (one process, or `--workers N` processes; the clients come
+ *     from ceil(idle / 16,000) processes with distinct 127.x source ranges) and its total RSS, workers included.
+ *   - the emulated shell: a mix of 25 attacker commands through the engine alone (time per command; target
+ *     < 10 ms each) and through one interactive SSH session (line sent → next prompt).
+ *   100,000 idle connections: `npm run bench -- honeypot --workers 6 --idle 100000`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
-import { join } from 'node:path';
-import { createInterface, type Interface } from 'node:readline';
 import ssh2 from 'ssh2';
 import { option, printTable, ratio, writeResult } from './harness.js';
+import { child, nextJson, triggerLatency } from './_sensor-child.js';
+import { shellEngine, shellOverSsh } from './_shell-load.js';
 
-const HERE = import.meta.dirname;
 const OPENCANARY = 1434;
 const COWRIE = 633;
-
-/** JSON lines from a child, taken one at a time (a readline async iterator closes when a loop breaks). */
-class JsonLines {
-  private readonly queue: string[] = [];
-  private readonly waiters: Array<(l: string | null) => void> = [];
-  private ended = false;
-  constructor(rl: Interface) {
-    rl.on('line', (l) => {
-      if (!l.trim().startsWith('{')) return;
-      const w = this.waiters.shift();
-      if (w) w(l);
-      else this.queue.push(l);
-    });
-    rl.on('close', () => {
-      this.ended = true;
-      for (const w of this.waiters.splice(0)) w(null);
-    });
-  }
-  next(): Promise<string | null> {
-    if (this.queue.length) return Promise.resolve(this.queue.shift()!);
-    if (this.ended) return Promise.resolve(null);
-    return new Promise((r) => this.waiters.push(r));
-  }
-}
-
-function child(script: string, args: string[]): { proc: ChildProcess; lines: JsonLines } {
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(HERE, script), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
-  return { proc, lines: new JsonLines(createInterface({ input: proc.stdout! })) };
-}
-
-async function nextJson<T>(lines: JsonLines): Promise<T> {
-  const l = await lines.next();
-  if (l === null) throw new Error('child ended');
-  return JSON.parse(l) as T;
-}
-
-function quantile(xs: number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))] ?? NaN;
-}
 
 async function bannerExchanges(port: number, clients: number, seconds: number): Promise<number> {
   const end = Date.now() + seconds * 1000;
@@ -104,33 +66,12 @@ async function passwordAttempts(port: number, clients: number, seconds: number):
   return attempts / seconds;
 }
 
-async function triggerLatency(port: number, lines: JsonLines, proc: ChildProcess, n: number): Promise<{ p50: number; p99: number }> {
-  proc.stdin!.write('lat\n');
-  await nextJson(lines); // reset
-  const starts = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
-    await new Promise<void>((resolve) => {
-      const t0 = performance.timeOrigin + performance.now();
-      const s = connect(port, '127.0.0.1', () => starts.set(s.localPort!, t0));
-      s.on('error', () => resolve());
-      s.once('data', () => {
-        s.destroy();
-        resolve();
-      });
-    });
-  }
-  await new Promise((r) => setTimeout(r, 200));
-  proc.stdin!.write('lat\n');
-  const { lat } = await nextJson<{ lat: Array<[number, number]> }>(lines);
-  const ms = lat.filter(([p]) => starts.has(p)).map(([p, t]) => t - starts.get(p)!);
-  return { p50: quantile(ms, 0.5), p99: quantile(ms, 0.99) };
-}
-
 export async function run(args: string[]): Promise<void> {
   const seconds = option(args, 'seconds', 10);
   const clients = option(args, 'clients', 50);
   const idle = option(args, 'idle', 19000);
-  const sensor = child('_honeypot-sensor.ts', []);
+  const workers = option(args, 'workers', 1);
+  const sensor = child('_honeypot-sensor.ts', ['0', '0', String(workers), String(idle + 1000)]);
   try {
     const { ports } = await nextJson<{ ports: { ssh: number; telnet: number } }>(sensor.lines);
     process.stderr.write(`banner exchanges (${clients} clients, ${seconds} s)...\n`);
@@ -138,28 +79,40 @@ export async function run(args: string[]): Promise<void> {
     process.stderr.write('password attempts (10 clients)...\n');
     const auths = await passwordAttempts(ports.ssh, 10, seconds);
     process.stderr.write('trigger latency (2,000 sequential connects)...\n');
-    const lat = await triggerLatency(ports.ssh, sensor.lines, sensor.proc, 2000);
+    const lat = await triggerLatency(ports.ssh, sensor, 2000, 'first-byte');
+    process.stderr.write(`shell: the engine alone, then one SSH session for ${seconds} s...\n`);
+    const engine = shellEngine(option(args, 'shell-rounds', 400));
+    const viaSsh = await shellOverSsh(ports.ssh, 'root', 'bench-shell-Xy7', seconds);
     sensor.proc.stdin!.write('rss\n');
     const before = await nextJson<{ rss: number }>(sensor.lines);
-    process.stderr.write(`holding ${idle} idle SSH connections...\n`);
-    const holder = child('_idle-clients.ts', [String(ports.ssh), String(idle)]);
-    const held = await nextJson<{ open: number; failed: number }>(holder.lines);
+    const holders = Math.ceil(idle / 16_000);
+    process.stderr.write(`holding ${idle} idle SSH connections from ${holders} client processes...\n`);
+    const procs = Array.from({ length: holders }, (_, k) => child('_idle-clients.ts', [String(ports.ssh), String(Math.floor(idle / holders) + (k < idle % holders ? 1 : 0)), String(k)]));
+    const counts = await Promise.all(procs.map((h) => nextJson<{ open: number; failed: number }>(h.lines)));
+    const held = counts.reduce((a, c) => ({ open: a.open + c.open, failed: a.failed + c.failed }), { open: 0, failed: 0 });
     await new Promise((r) => setTimeout(r, 2000));
     sensor.proc.stdin!.write('rss\n');
-    const during = await nextJson<{ rss: number }>(sensor.lines);
-    holder.proc.stdin!.end();
-    holder.proc.kill();
+    const during = await nextJson<{ rss: number; workers: Array<{ open: number; rss: number }> }>(sensor.lines);
+    for (const h of procs) {
+      h.proc.stdin!.end();
+      h.proc.kill();
+    }
+    const where = workers > 1 ? `${workers} workers: ${during.workers.map((w) => w.open).join(' + ')}` : 'one process';
     const rows = [
-      { measure: 'SSH banner exchanges/s (50 clients)', lnmt: Math.round(banners), peer: `OpenCanary ${OPENCANARY}, Cowrie ${COWRIE}`, ratio: ratio(banners, OPENCANARY), target: '>= 3x OpenCanary' },
+      { measure: `SSH banner exchanges/s (${clients} clients, ${workers > 1 ? `${workers} workers` : 'one process'})`, lnmt: Math.round(banners), peer: `OpenCanary ${OPENCANARY}, Cowrie ${COWRIE}`, ratio: ratio(banners, OPENCANARY), target: '>= 3x OpenCanary' },
       { measure: 'SSH password attempts/s (new connection + KEX each)', lnmt: Math.round(auths), peer: null, ratio: null, target: null },
       { measure: 'trigger latency p50 (ms)', lnmt: lat.p50, peer: null, ratio: null, target: null },
       { measure: 'trigger latency p99 (ms)', lnmt: lat.p99, peer: 'seed < 50 ms', ratio: null, target: '< 5 ms' },
-      { measure: 'idle SSH connections held (one worker)', lnmt: held.open, peer: null, ratio: null, target: '19,000' },
-      { measure: 'sensor RSS holding them (MB)', lnmt: Math.round(during.rss / 1048576), peer: null, ratio: null, target: null },
+      { measure: 'shell commands/s, engine alone (mix of 25 attacker commands)', lnmt: Math.round(engine.perSecond), peer: null, ratio: null, target: null },
+      { measure: 'shell command time p99 / max, engine (ms)', lnmt: `${engine.p99Ms.toFixed(2)} / ${engine.maxMs.toFixed(2)}`, peer: null, ratio: null, target: '< 10 ms each' },
+      { measure: 'shell commands/s through one SSH session (line -> prompt)', lnmt: Math.round(viaSsh.perSecond), peer: null, ratio: null, target: null },
+      { measure: 'shell round trip p99 through SSH (ms)', lnmt: viaSsh.p99Ms, peer: null, ratio: null, target: null },
+      { measure: `idle SSH connections held (${where})`, lnmt: held.open, peer: null, ratio: null, target: workers > 1 ? '100,000 in < 2 GB' : '19,000' },
+      { measure: 'sensor RSS holding them, workers included (MB)', lnmt: Math.round(during.rss / 1048576), peer: null, ratio: null, target: null },
       { measure: 'sensor RSS idle (MB)', lnmt: Math.round(before.rss / 1048576), peer: null, ratio: null, target: null },
     ];
     printTable(rows);
-    const file = writeResult('honeypot', { params: { seconds, clients, idle }, banners_per_s: banners, password_attempts_per_s: auths, trigger_latency_ms: lat, idle_held: held, rss_idle: before.rss, rss_holding: during.rss, peers: { opencanary: OPENCANARY, cowrie: COWRIE } });
+    const file = writeResult('honeypot', { params: { seconds, clients, idle, workers }, banners_per_s: banners, password_attempts_per_s: auths, trigger_latency_ms: lat, shell_engine: engine, shell_over_ssh: viaSsh, idle_held: held, rss_idle: before.rss, rss_holding: during.rss, workers_holding: during.workers, peers: { opencanary: OPENCANARY, cowrie: COWRIE } });
     process.stdout.write(`written ${file}\n`);
   } finally {
     sensor.proc.stdin!.end();

@@ -5,7 +5,8 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
+  // The sensor's worker processes are forked from their own entry (src/honeynet/workers/worker-pool.ts finds it).
+  entryPoints: { main: 'src/cli/main.ts', 'sensor-worker': 'src/honeynet/workers/sensor-worker.ts' },
   outdir: 'dist/bundle', // two levels below package.json, like dist/cli/main.js, so relative URLs still work
   bundle: true,
   splitting: true,

@@ -114,12 +114,20 @@ export interface EventPayloads {
   'notification.failed': { channel: string; channel_type: string; event_id: string | null; attempts: number; error: string };
   'honeypot.connect': HoneypotRef & { /** Refused by a limit (per-IP, global, rate) before any byte was read. */ refused?: string };
   'honeypot.auth': HoneypotRef & {
-    method: 'password' | 'publickey' | 'keyboard-interactive' | 'none';
+    /** `challenge-response`: the client proved a password without sending it (MySQL, VNC, PostgreSQL md5/SCRAM). */
+    method: 'password' | 'publickey' | 'keyboard-interactive' | 'challenge-response' | 'none';
     username: string;
     password?: string;
     /** SHA256 fingerprint of an offered public key, as `ssh-keygen -l` prints it. */
     fingerprint?: string;
     key_type?: string;
+    /** A challenge-response attempt as a cracker takes it (hashcat's format for the mode named in `hash_type`). */
+    response?: string;
+    hash_type?: string;
+    /** The database asked for (SQL services). */
+    database?: string;
+    /** What the client said it is (a client program, host or library name), where the protocol carries it. */
+    client?: string;
     success: boolean;
   };
   'honeypot.command': HoneypotRef & { input: string; known: boolean; username?: string };

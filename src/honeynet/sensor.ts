@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { chmodSync, chownSync, mkdirSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import type { EventBus } from '../core/bus/event-bus.js';
 import type { LnmtConfig } from '../core/config/schema.js';
@@ -6,17 +7,22 @@ import type { Persona } from './persona/persona.js';
 import { ConnectionLimits } from './runtime/connection-limits.js';
 import { HoneypotEventSink } from './runtime/event-sink.js';
 import type { ServiceHandler } from './runtime/honeypot-service.js';
-import { Quarantine } from './runtime/quarantine.js';
 import { recordingsDir } from './runtime/recording-path.js';
-import { listenTcp, type RunningListener } from './runtime/tcp-listener.js';
+import { startService } from './runtime/start-service.js';
+import { listenAdmitting, listenTcp } from './runtime/tcp-listener.js';
+import { serveSettings, sharedServiceContext } from './sensor-context.js';
+import { quarantineDir, sensorPath } from './sensor-paths.js';
 import type { ServiceDeps } from './services/index.js';
 import { honeypotServices } from './services/index.js';
+import { isRoot, lookupSystemUser, type SystemUser } from './workers/system-user.js';
+import { WorkerPool } from './workers/worker-pool.js';
 
 export interface SensorDeps {
   config: LnmtConfig;
   bus: EventBus;
   logger: Logger;
   persona: () => Promise<Persona>;
+  /** For services run in this process (worker processes build their own: the emulated shell). */
   services: ServiceDeps;
   /** Base for relative paths (the data dir is relative to it). */
   cwd?: string;
@@ -25,53 +31,86 @@ export interface SensorDeps {
   onStatus?: (service: string, status: { status: 'up' | 'down'; detail: string }) => void;
 }
 
+interface Bound {
+  service: string;
+  address: { address: string; port: number };
+  close(): Promise<void>;
+}
+
 /**
  * The HoneyNet sensor: every enabled honeypot service on its port, sharing one set of connection limits, one
  * event sink (bus + JSON lines), one quarantine and one recordings directory. A service whose port cannot be
  * bound is reported down and the others run on: one busy port does not take the sensor down.
+ *
+ * With `honeynet.workers` > 1, or when started as root with `honeynet.user`, the protocol code runs in worker
+ * processes (workers/): this process binds, accepts without reading, applies the limits and hands each socket
+ * over. Attacker bytes are then only ever parsed by an unprivileged process.
  */
 export class Sensor {
-  private readonly listeners: RunningListener[] = [];
+  private readonly listeners: Bound[] = [];
   private readonly handlers: ServiceHandler[] = [];
   private sink: HoneypotEventSink | null = null;
+  private pool: WorkerPool | null = null;
   readonly name = 'honeynet';
 
   constructor(private readonly deps: SensorDeps) {}
-
-  private path(p: string): string {
-    const { config } = this.deps;
-    return isAbsolute(p) ? p : resolve(this.deps.cwd ?? process.cwd(), config.dataDir, p);
-  }
 
   get addresses(): Array<{ service: string; address: string; port: number }> {
     return this.listeners.map((l) => ({ service: l.service, ...l.address }));
   }
 
+  /** The worker processes and their open sessions (empty when the services run in this process). */
+  workerLoad(): ReturnType<WorkerPool['load']> {
+    return this.pool?.load() ?? [];
+  }
+
   async start(): Promise<void> {
     const { config, logger } = this.deps;
     const hn = config.honeynet;
+    const cwd = this.deps.cwd ?? process.cwd();
     const enabled = Object.entries(hn.services).filter(([, s]) => s.enabled);
     if (!hn.enabled || enabled.length === 0) return;
     const persona = await this.deps.persona();
     const now = this.deps.now ?? Date.now;
-    this.sink = new HoneypotEventSink({ bus: this.deps.bus, sensor: config.node.name, logPath: hn.logFile ? this.path(hn.logFile) : null, now });
-    const quarantine = new Quarantine({ dir: this.path(hn.quarantine.dir), maxFileBytes: hn.quarantine.maxFileBytes, maxTotalBytes: hn.quarantine.maxTotalBytes });
+    const user = this.workerUser();
+    this.sink = new HoneypotEventSink({ bus: this.deps.bus, sensor: config.node.name, logPath: hn.logFile ? sensorPath(config, hn.logFile, cwd) : null, now });
     const limits = new ConnectionLimits({ maxConnections: hn.limits.maxConnections, maxPerIp: hn.limits.maxPerIp, connectsPerMinutePerIp: hn.limits.connectsPerMinutePerIp }, now);
-    const session = { idleTimeoutMs: hn.limits.idleTimeoutSec * 1000, maxSessionMs: hn.limits.maxSessionSec * 1000, maxBytesIn: hn.limits.maxBytesInPerSession, maxBytesOut: hn.limits.maxBytesOutPerSession };
     const registry = honeypotServices(this.deps.services);
+    const inWorkers = hn.workers > 1 || user !== null;
+    if (inWorkers) {
+      if (user) this.prepareDirsFor(user, cwd);
+      this.pool = new WorkerPool({ count: hn.workers, config, persona, cwd, sink: this.sink, logger, user, now, onStatus: (st) => this.deps.onStatus?.('honeypot:workers', st) });
+      try {
+        await this.pool.start();
+      } catch (err) {
+        // Do not leave the others running (or restarting) behind a sensor that failed to start.
+        await this.pool.stop();
+        this.pool = null;
+        throw err;
+      }
+    }
+    // Services run here only without workers (the workers build their own).
+    const shared = inWorkers ? null : sharedServiceContext({ config, cwd, persona, sink: this.sink, logger, now });
     for (const [name, settings] of enabled) {
       const service = registry.get(name);
       if (!service) continue;
+      const where = { service: name, bind: settings.bind, port: settings.port, limits, sink: this.sink };
       try {
-        const handler = await service.start({
-          sensor: config.node.name, persona, config: hn, settings: settings as unknown as Record<string, unknown>, sink: this.sink, quarantine,
-          recordings: { dir: recordingsDir(config, this.deps.cwd), maxBytes: hn.recordings.maxBytesPerSession }, logger: logger.child({ service: name }), now,
-        });
-        this.handlers.push(handler);
-        const l = await listenTcp({ service: name, bind: settings.bind, port: settings.port, limits, session, sink: this.sink, handler, now, tarpitIntervalMs: hn.tarpit.enabled ? hn.tarpit.intervalMs : null });
-        this.listeners.push(l);
-        this.deps.onStatus?.(`honeypot:${name}`, { status: 'up', detail: `${l.address.address}:${l.address.port}` });
-        logger.info({ service: name, address: l.address }, 'honeypot service listening');
+        let bound: Bound;
+        if (this.pool) {
+          const pool = this.pool;
+          const { server, address } = await listenAdmitting({ ...where, paused: true }, (socket, ref, release) => pool.dispatch(name, socket, ref, release));
+          // Stop accepting; not server.close's callback: Node counts handed-over sockets as this server's
+          // connections until the worker ends them, and the workers are stopped after the listeners.
+          bound = { service: name, address, close: async () => void server.close() };
+        } else {
+          const handler = await startService(service, settings, shared!);
+          this.handlers.push(handler);
+          bound = await listenTcp({ ...where, ...serveSettings(hn), handler, now });
+        }
+        this.listeners.push(bound);
+        this.deps.onStatus?.(`honeypot:${name}`, { status: 'up', detail: `${bound.address.address}:${bound.address.port}` });
+        logger.info({ service: name, address: bound.address }, 'honeypot service listening');
       } catch (err) {
         const detail = `cannot listen on ${settings.bind}:${settings.port}: ${(err as Error).message}`;
         this.deps.onStatus?.(`honeypot:${name}`, { status: 'down', detail });
@@ -80,8 +119,41 @@ export class Sensor {
     }
   }
 
+  /** `honeynet.user` when it can be applied (started as root); a warning when it cannot. */
+  private workerUser(): SystemUser | null {
+    const name = this.deps.config.honeynet.user;
+    if (!name) return null;
+    if (!isRoot()) {
+      this.deps.logger.warn({ user: name }, 'honeynet.user is set but the sensor was not started as root: the services run as the current user');
+      return null;
+    }
+    return lookupSystemUser(name);
+  }
+
+  /**
+   * The worker user writes uploads and transcripts and nothing else: those two directories become its own
+   * (0700), and the directories above them get the search bit for others (traverse, not list) so it can reach
+   * them.
+   */
+  private prepareDirsFor(user: SystemUser, cwd: string): void {
+    const { config } = this.deps;
+    for (const dir of [quarantineDir(config, cwd), recordingsDir(config, cwd)]) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      chownSync(dir, user.uid, user.gid);
+      chmodSync(dir, 0o700);
+      for (let up = dirname(dir); up !== dirname(up); up = dirname(up)) {
+        const mode = statSync(up).mode & 0o7777;
+        if ((mode & 0o001) !== 0) continue;
+        chmodSync(up, mode | 0o001);
+        this.deps.logger.info({ dir: up, mode: (mode | 0o001).toString(8) }, `search permission added for others so the sensor workers (${user.name}) can reach ${dir}`);
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     for (const l of this.listeners.splice(0)) await l.close();
+    await this.pool?.stop();
+    this.pool = null;
     for (const h of this.handlers.splice(0)) await h.stop().catch(() => {});
     await this.sink?.close();
     this.sink = null;

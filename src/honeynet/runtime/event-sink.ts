@@ -4,6 +4,9 @@ import type { EventBus } from '../../core/bus/event-bus.js';
 import { makeEvent, type AnyEvent, type EventPayloads, type HoneypotRef } from '../../core/events.js';
 import { cowrieLine } from './cowrie-json.js';
 
+/** Longest a log line waits to be written. */
+const LOG_FLUSH_MS = 200;
+
 type HoneypotType = Extract<keyof EventPayloads, `honeypot.${string}`>;
 type Extra<T extends HoneypotType> = Omit<EventPayloads[T], keyof HoneypotRef>;
 
@@ -28,6 +31,9 @@ export interface EventSinkOptions {
 export class HoneypotEventSink {
   private batch: AnyEvent[] = [];
   private scheduled = false;
+  /** Log lines not yet written (at most LOG_FLUSH_MS old). */
+  private lines = '';
+  private logTimer: NodeJS.Timeout | null = null;
   private pending = 0;
   private readonly log: WriteStream | null;
   private readonly now: () => number;
@@ -48,22 +54,40 @@ export class HoneypotEventSink {
   emit<T extends HoneypotType>(type: T, ref: HoneypotRef, session: string, extra: Extra<T>): AnyEvent {
     const data = { ...ref, ...extra } as unknown as EventPayloads[T];
     const ev = makeEvent(type, data, { sensor: this.opts.sensor, now: this.now(), session, src: { ip: ref.src_ip, port: ref.src_port }, dst: { ip: ref.dst_ip, port: ref.dst_port } }) as AnyEvent;
+    this.accept(ev);
+    return ev;
+  }
+
+  /** Events a worker process made (workers/worker-pool.ts): logged and published here, as if emitted here. */
+  forward(events: readonly AnyEvent[]): void {
+    for (const ev of events) this.accept(ev);
+  }
+
+  private accept(ev: AnyEvent): void {
     this.emitted++;
     this.writeLog(ev);
     if (this.pending + this.batch.length >= (this.opts.maxPending ?? 50_000)) {
       this.dropped.bus++;
-      return ev;
+      return;
     }
     this.batch.push(ev);
-    if (!this.scheduled) {
-      this.scheduled = true;
-      queueMicrotask(() => this.publish());
-    }
-    return ev;
+    this.schedule();
+  }
+
+  /**
+   * Publish at the end of this turn of the event loop (setImmediate, not a microtask): the events of every
+   * connection handled in one poll phase go to the bus as one batch. The delay is well under a millisecond.
+   */
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (this.batch.length) this.publish();
+    });
   }
 
   private publish(): void {
-    this.scheduled = false;
     const events = this.batch;
     this.batch = [];
     this.pending += events.length;
@@ -82,15 +106,28 @@ export class HoneypotEventSink {
     if (!this.log) return;
     const line = cowrieLine(ev);
     if (!line) return;
-    if (this.log.writableLength > (this.opts.maxLogBuffer ?? 8 * 1024 * 1024)) {
+    if (this.log.writableLength + this.lines.length > (this.opts.maxLogBuffer ?? 8 * 1024 * 1024)) {
       this.dropped.log++;
       return;
     }
-    this.log.write(`${JSON.stringify(line)}\n`);
+    this.lines += `${JSON.stringify(line)}\n`;
+    // The log is for people and shippers, not for alerts: gather up to LOG_FLUSH_MS (or 64 KiB) per write, so a
+    // flood costs a few writes a second instead of one per connection.
+    if (this.lines.length >= 65_536) this.flushLog();
+    else if (!this.logTimer) this.logTimer = setTimeout(() => this.flushLog(), LOG_FLUSH_MS);
+  }
+
+  private flushLog(): void {
+    if (this.logTimer) clearTimeout(this.logTimer);
+    this.logTimer = null;
+    if (!this.log || !this.lines) return;
+    this.log.write(this.lines);
+    this.lines = '';
   }
 
   /** Events handed to the bus are accepted; the log is flushed. */
   async close(): Promise<void> {
+    this.flushLog();
     if (this.batch.length) this.publish();
     while (this.pending > 0) await new Promise((r) => setTimeout(r, 5));
     if (this.log) await new Promise<void>((r) => this.log!.end(r));

@@ -33,9 +33,11 @@ export class HoneypotSession {
     private readonly limits: SessionLimits,
     private readonly release: () => void,
     private readonly now: () => number = Date.now,
+    /** Set by the primary when a worker process serves the connection (it allocated the id). */
+    id?: string,
   ) {
     this.startedAt = now();
-    this.id = uuidv7(this.startedAt);
+    this.id = id ?? uuidv7(this.startedAt);
     this.touch();
     this.maxTimer = setTimeout(() => this.close('session time limit'), limits.maxSessionMs);
     this.maxTimer.unref();
@@ -60,6 +62,16 @@ export class HoneypotSession {
     }
     this.touch();
     return true;
+  }
+
+  /**
+   * Sends to the client (nothing once the session is closed) and applies the output cap; false when the session
+   * is closed or has just been closed by the cap. What every service writes goes through here.
+   */
+  write(data: string | Uint8Array): boolean {
+    if (this.closed) return false;
+    this.socket.write(data);
+    return this.noteOutput();
   }
 
   /** Activity: restarts the idle timer. */

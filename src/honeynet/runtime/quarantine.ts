@@ -18,6 +18,8 @@ export interface QuarantineWriter {
   finish(): Promise<QuarantinedFile>;
   /** Drops a partial upload (connection lost). */
   abort(): Promise<void>;
+  /** The cap was reached: what is kept will not change, however the upload ends. */
+  readonly capped: boolean;
 }
 
 /**
@@ -87,6 +89,9 @@ export class Quarantine {
       abort: async () => {
         await close();
         await rm(tmp, { force: true });
+      },
+      get capped() {
+        return truncated;
       },
     };
   }

@@ -1,65 +1,49 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { HoneypotEventSink } from './event-sink.js';
-import { HoneypotSession, type SessionLimits } from './honeypot-session.js';
+import type { HoneypotRef } from '../../core/events.js';
 import type { ConnectionLimits } from './connection-limits.js';
-import type { ServiceHandler } from './honeypot-service.js';
-import { tarpit } from './tarpit.js';
+import type { HoneypotEventSink } from './event-sink.js';
+import type { HoneypotSession } from './honeypot-session.js';
+import { connectionRef, serveConnection, type ServeOptions } from './serve-connection.js';
 
-export interface TcpListenerOptions {
+export interface AdmittingListenerOptions {
   service: string;
   bind: string;
   port: number;
   limits: ConnectionLimits;
-  session: SessionLimits;
   sink: HoneypotEventSink;
-  handler: ServiceHandler;
-  /** Tarpit mode: every connection gets a slow endless trickle instead of the service (see tarpit.ts). */
-  tarpitIntervalMs?: number | null;
-  now?: () => number;
+  /** Accept without reading (the socket is handed to a worker process, which reads it). */
+  paused?: boolean;
 }
+
+export interface TcpListenerOptions extends AdmittingListenerOptions, ServeOptions {}
 
 export interface RunningListener {
   service: string;
   address: { address: string; port: number };
-  /** Sessions open right now. */
+  /** Sessions open right now in this process. */
   sessions(): number;
   close(): Promise<void>;
 }
 
-/** `::ffff:192.0.2.1` → `192.0.2.1`: one spelling per source, for limits and events. */
-function plainIp(addr: string | undefined): string {
-  if (!addr) return '0.0.0.0';
-  return addr.startsWith('::ffff:') && addr.includes('.') ? addr.slice(7) : addr;
-}
-
 /**
- * A honeypot port: admits connections through the limits (a refused one is still a `honeypot.connect`, marked
- * `refused`, then dropped), wraps each in a session and hands it to the service.
+ * A bound honeypot port that admits connections through the limits (a refused one is still a
+ * `honeypot.connect`, marked `refused`, then dropped) and gives each admitted one to `admitted`, which returns
+ * false when nobody could take it (refused as `no-worker`).
  */
-export async function listenTcp(o: TcpListenerOptions): Promise<RunningListener> {
-  const open = new Set<HoneypotSession>();
-  const server: Server = createServer({ noDelay: true }, (socket: Socket) => {
+export async function listenAdmitting(o: AdmittingListenerOptions, admitted: (socket: Socket, ref: HoneypotRef, release: () => void) => boolean): Promise<{ server: Server; address: { address: string; port: number } }> {
+  const server: Server = createServer({ noDelay: true, pauseOnConnect: o.paused === true }, (socket: Socket) => {
     socket.on('error', () => {});
-    const src = plainIp(socket.remoteAddress);
-    const ref = { service: o.service, src_ip: src, src_port: socket.remotePort ?? 0, dst_ip: plainIp(socket.localAddress), dst_port: socket.localPort ?? o.port, protocol: 'tcp' as const };
-    const admission = o.limits.admit(src);
+    const ref = connectionRef(socket, o.service, o.port);
+    const admission = o.limits.admit(ref.src_ip);
     if (!admission.ok) {
       o.sink.emit('honeypot.connect', ref, '', { refused: admission.reason });
       socket.destroy();
       return;
     }
-    const session = new HoneypotSession(ref, socket, o.sink, o.session, admission.release, o.now);
-    open.add(session);
-    session.onClose(() => open.delete(session));
-    session.emit('honeypot.connect', {});
-    if (o.tarpitIntervalMs) {
-      tarpit(session, o.tarpitIntervalMs);
-      return;
-    }
-    try {
-      o.handler.handle(session);
-    } catch {
-      session.close('service error');
+    if (!admitted(socket, ref, admission.release)) {
+      admission.release();
+      o.sink.emit('honeypot.connect', ref, '', { refused: 'no-worker' });
+      socket.destroy();
     }
   });
   server.maxConnections = Number.MAX_SAFE_INTEGER; // the limits decide, and log what they refuse
@@ -71,9 +55,23 @@ export async function listenTcp(o: TcpListenerOptions): Promise<RunningListener>
     });
   });
   const a = server.address() as { address: string; port: number };
+  return { server, address: { address: a.address, port: a.port } };
+}
+
+/** A honeypot port served in this process: each admitted connection becomes a session of the service. */
+export async function listenTcp(o: TcpListenerOptions): Promise<RunningListener> {
+  const open = new Set<HoneypotSession>();
+  const { server, address } = await listenAdmitting(o, (socket, ref, release) => {
+    const session = serveConnection(socket, ref, o, release);
+    if (!session.isClosed) {
+      open.add(session);
+      session.onClose(() => open.delete(session));
+    }
+    return true;
+  });
   return {
     service: o.service,
-    address: { address: a.address, port: a.port },
+    address,
     sessions: () => open.size,
     async close() {
       // Stop accepting, end the open sessions (server.close waits for them), then wait for the listener.

@@ -4,7 +4,7 @@
  * for the emulated shell) recorded as asciicast, and the connection limit on failed logins.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -95,7 +95,10 @@ describe('telnet honeypot', () => {
     const auths = events.filter((e) => e.type === 'honeypot.auth').map((e) => e.type === 'honeypot.auth' && [e.data.username, e.data.password, e.data.success]);
     assert.deepEqual(auths, [['admin', 'admin123', false], ['root', 'toor', true]]);
     const session = events.find((e) => e.type === 'honeypot.auth' && e.data.success)!.session!;
-    const cast = readFileSync(join(dir, 'rec', `${session}.cast`), 'utf8').trim().split('\n');
+    // The recorder closes its file asynchronously after the session ends: wait for the last frame on disk.
+    const castPath = join(dir, 'rec', `${session}.cast`);
+    for (let i = 0; i < 200 && !(existsSync(castPath) && readFileSync(castPath, 'utf8').includes('ran: uname -a')); i++) await new Promise((r) => setTimeout(r, 10));
+    const cast = readFileSync(castPath, 'utf8').trim().split('\n');
     assert.equal((JSON.parse(cast[0]!) as { version: number }).version, 2);
     assert.ok(cast.some((l) => l.includes('ran: uname -a')));
   });

@@ -13,6 +13,8 @@ export interface NmapSsh {
   /** nmap's service line, e.g. `OpenSSH 9.2p1 Debian 2+deb12u10 (protocol 2.0)`. */
   version: string;
   lists: KexInitLists;
+  /** The ssh2-enum-algos block as printed, from `| ssh2-enum-algos:` to its `|_` line. */
+  script: string[];
 }
 
 const SECTIONS: Record<string, keyof KexInitLists> = {
@@ -27,7 +29,9 @@ export function parseNmapSsh(text: string): NmapSsh {
   const lists: Record<keyof KexInitLists, string[]> = { kex: [], serverHostKey: [], cipher: [], mac: [], compression: [] };
   let current: keyof KexInitLists | undefined;
   let version = '';
+  const script: string[] = [];
   for (const line of text.split('\n')) {
+    if (line.startsWith('| ssh2-enum-algos:') || (script.length > 0 && !script[script.length - 1]!.startsWith('|_'))) script.push(line);
     const service = /^\d+\/tcp\s+open\s+ssh\s+(.*)$/.exec(line);
     if (service) version = (service[1] ?? '').trim();
     const head = /^\|\s{3}(\w+): \(\d+\)/.exec(line);
@@ -39,7 +43,7 @@ export function parseNmapSsh(text: string): NmapSsh {
     const item = /^\|(?:_\s{6}|\s{7})(\S+)$/.exec(line);
     if (item && current) lists[current].push(item[1] as string);
   }
-  return { version, lists };
+  return { version, lists, script };
 }
 
 export async function nmapSsh(port: number): Promise<NmapSsh> {

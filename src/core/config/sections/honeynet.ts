@@ -1,17 +1,15 @@
-import Type, { type Static } from 'typebox';
+import Type, { type Static, type TObject, type TProperties } from 'typebox';
+import { AuthPolicySchema } from './auth-policy-schema.js';
+import { FTP_DEFAULTS, FtpSettingsSchema } from '../../../honeynet/services/ftp/ftp-settings.js';
+import { SMTP_DEFAULTS, SmtpSettingsSchema } from '../../../honeynet/services/smtp/smtp-settings.js';
+import { VNC_DEFAULTS, VncSettingsSchema } from '../../../honeynet/services/vnc/vnc-settings.js';
+import { REDIS_DEFAULTS, RedisSettingsSchema } from '../../../honeynet/services/redis/redis-settings.js';
+import { MYSQL_DEFAULTS, MysqlSettingsSchema } from '../../../honeynet/services/mysql/mysql-settings.js';
+import { POSTGRES_DEFAULTS, PostgresSettingsSchema } from '../../../honeynet/services/postgres/postgres-settings.js';
 
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 
-/** When a honeypot lets an attacker in (see src/honeynet/runtime/auth-policy.ts). */
-export const AuthPolicySchema = Type.Union([
-  Type.Object({ mode: Type.Literal('never') }, { additionalProperties: false }),
-  Type.Object(
-    { mode: Type.Literal('credentials'), credentials: Type.Array(Type.Object({ username: Type.String({ minLength: 1, maxLength: 256 }), password: Type.String({ maxLength: 256 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 1000 }) },
-    { additionalProperties: false },
-  ),
-  Type.Object({ mode: Type.Literal('after'), attempts: Type.Integer({ minimum: 1, maximum: 100 }) }, { additionalProperties: false }),
-  Type.Object({ mode: Type.Literal('probability'), p: Type.Number({ minimum: 0, maximum: 1 }) }, { additionalProperties: false }),
-]);
+export { AuthPolicySchema } from './auth-policy-schema.js';
 
 /** Settings every service has, plus the login settings of the interactive ones. */
 const LoginService = Type.Object(
@@ -29,6 +27,11 @@ const LoginService = Type.Object(
   { additionalProperties: false },
 );
 
+/** Where a service listens, plus the settings its module defines (`services/<name>/<name>-settings.ts`). */
+function serviceSettings<T extends TProperties>(own: TObject<T>) {
+  return Type.Object({ enabled: Type.Boolean(), port: Port, bind: Type.String({ minLength: 1, maxLength: 64 }), ...own.properties }, { additionalProperties: false });
+}
+
 /**
  * `honeynet.*`: the sensor runtime every honeypot service runs in. Per-service settings
  * (`honeynet.services.<name>`) arrive with the services; these are the limits and files they all share.
@@ -36,7 +39,10 @@ const LoginService = Type.Object(
 export const HoneynetConfigSchema = Type.Object(
   {
     enabled: Type.Boolean(),
-    /** Processes sharing the listeners (one process holds at most ~20,000 sockets here). */
+    /**
+     * Processes serving the connections (one process holds at most ~20,000 sockets here). 1: the sensor's own
+     * process, unless started as root with `user` set, which always uses worker processes.
+     */
     workers: Type.Integer({ minimum: 1, maximum: 64 }),
     /** Started as root: bind the ports, then switch to this user before accepting (empty: stay as started). */
     user: Type.String({ maxLength: 64, pattern: '^([a-z_][a-z0-9_-]*)?$' }),
@@ -72,7 +78,19 @@ export const HoneynetConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
-    services: Type.Object({ ssh: LoginService, telnet: LoginService }, { additionalProperties: false }),
+    services: Type.Object(
+      {
+        ssh: LoginService,
+        telnet: LoginService,
+        ftp: serviceSettings(FtpSettingsSchema),
+        smtp: serviceSettings(SmtpSettingsSchema),
+        vnc: serviceSettings(VncSettingsSchema),
+        redis: serviceSettings(RedisSettingsSchema),
+        mysql: serviceSettings(MysqlSettingsSchema),
+        postgres: serviceSettings(PostgresSettingsSchema),
+      },
+      { additionalProperties: false },
+    ),
     /** Tarpit: answer slowly (one byte every `intervalMs`) to waste scanners' time; off by default. */
     tarpit: Type.Object(
       { enabled: Type.Boolean(), intervalMs: Type.Integer({ minimum: 10, maximum: 60_000 }) },
@@ -105,6 +123,12 @@ export function honeynetDefaults(): HoneynetConfig {
     services: {
       ssh: { enabled: true, port: 2222, bind: '0.0.0.0', auth: { mode: 'after', attempts: 3 }, failDelayMs: 2000, maxAttempts: 6 },
       telnet: { enabled: true, port: 2323, bind: '0.0.0.0', auth: { mode: 'after', attempts: 2 }, failDelayMs: 3000, maxAttempts: 3 },
+      ftp: { enabled: true, port: 2121, bind: '0.0.0.0', ...FTP_DEFAULTS },
+      smtp: { enabled: true, port: 2525, bind: '0.0.0.0', ...SMTP_DEFAULTS },
+      vnc: { enabled: true, port: 15900, bind: '0.0.0.0', ...VNC_DEFAULTS },
+      redis: { enabled: true, port: 16379, bind: '0.0.0.0', ...REDIS_DEFAULTS },
+      mysql: { enabled: true, port: 13306, bind: '0.0.0.0', ...MYSQL_DEFAULTS },
+      postgres: { enabled: true, port: 15432, bind: '0.0.0.0', ...POSTGRES_DEFAULTS },
     },
   };
 }

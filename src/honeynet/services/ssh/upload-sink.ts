@@ -33,9 +33,16 @@ export class UploadSink {
     this.session.emit('honeypot.upload', { filename: this.filename.slice(0, 1024), size: f.size, sha256: f.sha256, quarantine: f.path, truncated: f.truncated, via: this.via });
   }
 
+  /**
+   * The transfer broke off (connection lost or closed at a limit). A partial upload is dropped, but one that
+   * already reached the per-file cap is kept and recorded: its kept prefix is exactly what a completed upload
+   * would have left, and a capped upload cut off at the session's byte limit is the usual case of a huge one.
+   */
   async abort(): Promise<void> {
     if (this.finished) return;
+    const w = await this.writer;
+    if (w.capped) return this.finish();
     this.finished = true;
-    await (await this.writer).abort();
+    await w.abort();
   }
 }

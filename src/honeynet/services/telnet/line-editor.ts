@@ -9,7 +9,10 @@ export type LineEvent = { kind: 'line'; text: string } | { kind: 'interrupt' } |
 export class LineEditor {
   private buf: number[] = [];
   private lastCr = false;
+  /** Echo typed characters (off while a password is typed). */
   echo = true;
+  /** The client refused our WILL ECHO (DONT ECHO): it echoes locally, so nothing is echoed here, not even CR LF. */
+  clientEchoes = false;
 
   constructor(private readonly write: (bytes: Buffer) => void, private readonly maxLine = 4096) {}
 
@@ -23,7 +26,7 @@ export class LineEditor {
       this.lastCr = false;
       if (b === 0x0d || b === 0x0a) {
         this.lastCr = b === 0x0d;
-        this.write(Buffer.from('\r\n'));
+        if (!this.clientEchoes) this.write(Buffer.from('\r\n'));
         out.push({ kind: 'line', text: Buffer.from(this.buf).toString('utf8') });
         this.buf = [];
       } else if (b === 0x7f || b === 0x08) {
@@ -32,10 +35,10 @@ export class LineEditor {
           let n = 1;
           while (n < this.buf.length && (this.buf[this.buf.length - n]! & 0xc0) === 0x80) n++;
           this.buf.length -= n;
-          if (this.echo) this.write(Buffer.from('\b \b'));
+          if (this.echo && !this.clientEchoes) this.write(Buffer.from('\b \b'));
         }
       } else if (b === 0x15) {
-        if (this.echo && this.buf.length) this.write(Buffer.from('\b \b'.repeat(Buffer.from(this.buf).toString('utf8').length)));
+        if (this.echo && !this.clientEchoes && this.buf.length) this.write(Buffer.from('\b \b'.repeat(Buffer.from(this.buf).toString('utf8').length)));
         this.buf = [];
       } else if (b === 0x03) {
         this.buf = [];
@@ -46,7 +49,7 @@ export class LineEditor {
       } else if (b >= 0x20 || b === 0x09) {
         if (this.buf.length < this.maxLine) {
           this.buf.push(b);
-          if (this.echo) this.write(Buffer.from([b]));
+          if (this.echo && !this.clientEchoes) this.write(Buffer.from([b]));
         }
       }
       // Other control bytes (escape sequences' ESC, arrows) are ignored, as a dumb line discipline does.

@@ -52,6 +52,8 @@ class TelnetConversation {
   private shell: ShellLike | null = null;
   private recorder: AsciicastRecorder | null = null;
   private busy: Promise<void> = Promise.resolve();
+  /** Options already refused (W = their WILL, D = their DO), so a client repeating itself gets one answer. */
+  private readonly refused = new Set<string>();
 
   constructor(
     private readonly session: HoneypotSession,
@@ -70,7 +72,7 @@ class TelnetConversation {
     this.send(this.loginPrompt());
     s.on('data', (chunk: Buffer) => {
       for (const ev of this.decoder.decode(chunk)) {
-        if (ev.kind === 'negotiate' && ev.verb === 'WILL' && ev.option === OPT.TTYPE) this.raw(subnegotiation(OPT.TTYPE, [1]));
+        if (ev.kind === 'negotiate') this.onNegotiate(ev.verb, ev.option);
         else if (ev.kind === 'sub' && ev.option === OPT.NAWS) {
           const size = parseNaws(ev.payload);
           if (size) ({ width: this.width, height: this.height } = size);
@@ -86,14 +88,35 @@ class TelnetConversation {
     });
   }
 
+  /**
+   * The client's answers and offers (RFC 854/1143): TTYPE and NAWS were asked for (TTYPE then gets its SEND);
+   * ECHO and SGA were offered, and a DONT ECHO means the client echoes itself. Anything else is refused once,
+   * as telnetd does (WILL LINEMODE → DONT LINEMODE), so a client never waits for an answer.
+   */
+  private onNegotiate(verb: 'WILL' | 'WONT' | 'DO' | 'DONT', option: number): void {
+    if (verb === 'WILL') {
+      if (option === OPT.TTYPE) this.raw(subnegotiation(OPT.TTYPE, [1]));
+      // LINEMODE offered unasked (hydra does) is left unanswered: such a client keeps sending whole lines,
+      // which the line discipline here handles as it handles characters.
+      else if (option !== OPT.NAWS && option !== OPT.LINEMODE && !this.refused.has(`W${option}`)) {
+        this.refused.add(`W${option}`);
+        this.raw(negotiate('DONT', option));
+      }
+    } else if (verb === 'DO') {
+      if (option === OPT.ECHO) this.editor.clientEchoes = false;
+      else if (option !== OPT.SGA && !this.refused.has(`D${option}`)) {
+        this.refused.add(`D${option}`);
+        this.raw(negotiate('WONT', option));
+      }
+    } else if (verb === 'DONT' && option === OPT.ECHO) this.editor.clientEchoes = true;
+  }
+
   private loginPrompt(): string {
     return `${this.ctx.persona.hostname} login: `;
   }
 
   private raw(bytes: Buffer): void {
-    if (this.session.isClosed) return;
-    this.session.socket.write(bytes);
-    this.session.noteOutput();
+    this.session.write(bytes);
   }
 
   private send(text: string): void {
