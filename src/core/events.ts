@@ -112,7 +112,12 @@ export interface EventPayloads {
     error?: string;
   };
   'notification.failed': { channel: string; channel_type: string; event_id: string | null; attempts: number; error: string };
-  'honeypot.connect': HoneypotRef & { /** Refused by a limit (per-IP, global, rate) before any byte was read. */ refused?: string };
+  'honeypot.connect': HoneypotRef & {
+    /** Refused by a limit (per-IP, global, rate) before any byte was read. */
+    refused?: string;
+    /** The port is a decoy (`honeynet.decoys`): nothing real listens there, so any connection is a probe. */
+    decoy?: boolean;
+  };
   'honeypot.auth': HoneypotRef & {
     /** `challenge-response`: the client proved a password without sending it (MySQL, VNC, PostgreSQL md5/SCRAM). */
     method: 'password' | 'publickey' | 'keyboard-interactive' | 'challenge-response' | 'none';
@@ -128,7 +133,40 @@ export interface EventPayloads {
     database?: string;
     /** What the client said it is (a client program, host or library name), where the protocol carries it. */
     client?: string;
+    /** The Windows/NTLM domain the client named (SMB, RDP, MSSQL). */
+    domain?: string;
+    /** The workstation name the client sent (NTLM). */
+    workstation?: string;
     success: boolean;
+  };
+  'honeypot.request': HoneypotRef & {
+    /** One request on a honeypot web server (HTTP/HTTPS), as received; credentials in it also give `honeypot.auth`. */
+    method: string;
+    /** Path without the query, as sent (not decoded). */
+    path: string;
+    query: string;
+    http_version: string;
+    host?: string;
+    user_agent?: string;
+    /** Header names and values as sent, in order (bounded in count and size). */
+    headers: Array<[string, string]>;
+    /** The body up to the service's cap (UTF-8, invalid bytes replaced); `body_bytes` is the full length. */
+    body?: string;
+    body_bytes: number;
+    body_truncated: boolean;
+    status: number;
+    /** What the request was after: `probe:env`, `probe:git`, `login:wordpress`, `canary`, `scanner:<name>`, ... */
+    tags: string[];
+    /** The token of a canary URL that was fetched (bait files plant such URLs). */
+    canary_token?: string;
+  };
+  'honeypot.payload': HoneypotRef & {
+    /** What a client sent to a banner or decoy port before it closed (or up to the cap). */
+    size: number;
+    sha256: string;
+    /** The first bytes, latin1 with non-printables escaped as \xNN (bounded). */
+    preview: string;
+    truncated: boolean;
   };
   'honeypot.command': HoneypotRef & { input: string; known: boolean; username?: string };
   'honeypot.upload': HoneypotRef & { filename: string; size: number; sha256: string; quarantine: string | null; truncated: boolean; via: string };
@@ -158,6 +196,8 @@ export const EVENT_CATALOGUE: { readonly [T in EventType]: { description: string
   'notification.failed': { description: 'A notification channel failed to deliver after all its retries.', severity: 'warning' },
   'honeypot.connect': { description: 'A client connected to a honeypot service (or was refused by a limit).', severity: 'notice' },
   'honeypot.auth': { description: 'A login attempt on a honeypot: method, username, password or key fingerprint, success.', severity: 'warning' },
+  'honeypot.request': { description: 'A request to a honeypot web server: method, path, headers, body up to a cap, and tags for what it probed.', severity: 'notice' },
+  'honeypot.payload': { description: 'The first bytes a client sent to a banner or decoy port (size, sha256, an escaped preview).', severity: 'notice' },
   'honeypot.command': { description: 'A command line an attacker entered in a honeypot shell (never executed).', severity: 'warning' },
   'honeypot.upload': { description: 'A file an attacker uploaded or fetched into a honeypot, kept in quarantine by its sha256.', severity: 'warning' },
   'honeypot.forward_request': { description: 'An attacker asked a honeypot to open a connection or forward a port (always refused).', severity: 'warning' },

@@ -2,7 +2,8 @@ import { generateHostKeys, type HostKeyOptions } from './host-keys.js';
 import { generateDomain, generateHostname } from './hostnames.js';
 import { generateMachine } from './machine.js';
 import { pickOsRelease } from './os-releases.js';
-import type { Persona } from './persona.js';
+import type { Persona, PersonaTls } from './persona.js';
+import { generatePersonaTls } from './persona-tls.js';
 import { cryptoRandom, Dice, seededRandom, type RandomSource } from './random-source.js';
 import { generateUsers } from './users.js';
 
@@ -22,6 +23,8 @@ export interface GeneratePersonaOptions extends PersonaOverrides {
   now?: number;
   /** Host key generation (keys always come from the CSPRNG, never from `random`). */
   hostKeys?: HostKeyOptions | ((hostname: string) => Persona['hostKeys']);
+  /** TLS certificates (persona-tls.ts): made fresh by default; a function supplies them; false leaves them out. */
+  tls?: false | ((persona: Persona) => PersonaTls);
 }
 
 const DAY_MS = 86_400_000;
@@ -45,7 +48,7 @@ export function generatePersona(opts: GeneratePersonaOptions = {}): Persona {
   const hostname = opts.hostname ?? generateHostname(dice);
   const { hardware, network } = generateMachine(dice);
   const hostKeys = typeof opts.hostKeys === 'function' ? opts.hostKeys(hostname) : generateHostKeys(hostname, opts.hostKeys);
-  return {
+  const persona: Persona = {
     version: 1,
     id: uuidV4(dice),
     createdAt: new Date(now).toISOString(),
@@ -61,6 +64,8 @@ export function generatePersona(opts: GeneratePersonaOptions = {}): Persona {
     bootTime,
     hostKeys,
   };
+  if (opts.tls === false) return persona;
+  return { ...persona, tls: (opts.tls ?? generatePersonaTls)(persona) };
 }
 
 function uuidV4(dice: Dice): string {

@@ -5,6 +5,14 @@ const Text = (max = 256) => Type.String({ minLength: 1, maxLength: max });
 const Strict = { additionalProperties: false } as const;
 const OPENSSH_PEM = '^-----BEGIN OPENSSH PRIVATE KEY-----\\n[A-Za-z0-9+/=\\n]+-----END OPENSSH PRIVATE KEY-----\\n?$';
 
+const PemCertificateSchema = Type.Object(
+  {
+    key: Type.String({ pattern: '^-----BEGIN PRIVATE KEY-----\\n[A-Za-z0-9+/=\\n]+-----END PRIVATE KEY-----\\n?$' }),
+    cert: Type.String({ pattern: '^-----BEGIN CERTIFICATE-----\\n[A-Za-z0-9+/=\\n]+-----END CERTIFICATE-----\\n?$' }),
+  },
+  { additionalProperties: false },
+);
+
 const UserSchema = Type.Object(
   {
     name: Type.String({ minLength: 1, maxLength: 32, pattern: '^[a-z_][a-z0-9_.-]*$' }),
@@ -69,6 +77,7 @@ export const PersonaSchema = Type.Object(
       { ed25519: Type.String({ pattern: OPENSSH_PEM }), ecdsa: Type.String({ pattern: OPENSSH_PEM }), rsa: Type.String({ pattern: OPENSSH_PEM }) },
       Strict,
     ),
+    tls: Type.Optional(Type.Object({ snakeoil: PemCertificateSchema, rdp: PemCertificateSchema }, Strict)),
   },
   Strict,
 );

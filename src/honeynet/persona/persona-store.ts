@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, open, readFile, unlink } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import ssh2 from 'ssh2';
 import { LnmtError, type ErrorDetail } from '../../core/errors.js';
@@ -7,6 +7,7 @@ import { schemaErrorDetails } from '../../core/schema-errors.js';
 import { generatePersona, type GeneratePersonaOptions, type PersonaOverrides } from './generate-persona.js';
 import type { Persona } from './persona.js';
 import { PersonaSchema } from './persona-schema.js';
+import { generatePersonaTls } from './persona-tls.js';
 
 /** Where the persona of a data directory lives. */
 export function personaFile(dataDir: string): string {
@@ -25,7 +26,7 @@ export function personaFile(dataDir: string): string {
 export async function loadOrCreatePersona(dataDir: string, opts: GeneratePersonaOptions = {}): Promise<Persona> {
   const file = personaFile(dataDir);
   const stored = await readPersona(file);
-  if (stored) return applyOverrides(stored, opts, file);
+  if (stored) return applyOverrides(stored.tls ? stored : await addTls(file, stored), opts, file);
   const created = generatePersona(opts);
   const winner = await writeIfAbsent(file, created);
   return winner === created ? created : applyOverrides(winner, opts, file);
@@ -122,6 +123,30 @@ async function writeIfAbsent(file: string, persona: Persona): Promise<Persona> {
   }
   await syncDir(dirname(file));
   return persona;
+}
+
+/**
+ * Persona files written before personas had TLS certificates get them once, in place (temporary file, fsync,
+ * rename): everything else in the file stays as it was, so returning attackers see the same machine.
+ */
+async function addTls(file: string, persona: Persona): Promise<Persona> {
+  const upgraded: Persona = { ...persona, tls: generatePersonaTls(persona) };
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(upgraded, null, 2)}\n`, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await rename(tmp, file);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw new LnmtError('LNMT_ERR_CONFIG', `cannot add TLS certificates to the honeypot persona file ${file}`, { cause: err, details: [{ where: file, message: (err as Error).message }] });
+  }
+  await syncDir(dirname(file));
+  return upgraded;
 }
 
 /** Makes the new directory entry durable (a crash right after start must not lose the persona). */

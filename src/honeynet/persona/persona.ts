@@ -68,4 +68,19 @@ export interface Persona {
   bootTime: number;
   /** PEM private keys (OpenSSH or PKCS#8 format as ssh2 accepts them). */
   hostKeys: { ed25519: string; ecdsa: string; rsa: string };
+  /** TLS certificates of the machine (persona-tls.ts); added on load to persona files written before they existed. */
+  tls?: PersonaTls;
+}
+
+export interface PemCertificate {
+  /** PKCS#8 private key, PEM. */
+  key: string;
+  cert: string;
+}
+
+export interface PersonaTls {
+  /** Debian's ssl-cert snakeoil (CN = FQDN, 10 years): HTTPS and xrdp. */
+  snakeoil: PemCertificate;
+  /** Windows' Remote Desktop certificate (CN = the Windows computer name, 6 months). */
+  rdp: PemCertificate;
 }

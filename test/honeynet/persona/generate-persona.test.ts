@@ -15,16 +15,22 @@ import { sshProfileFor } from '../../../src/honeynet/ssh-profile/ssh-profile.js'
 const NOW = Date.parse('2026-11-24T00:00:00Z');
 const SEEDS = Array.from({ length: 300 }, (_, i) => i * 7919 + 1);
 // Keys are not seeded (they always come from the CSPRNG); the property runs reuse one real set for speed.
-const keys = generatePersona({ random: 1, hostKeys: { rsaBits: 1024 } }).hostKeys;
-const personas = SEEDS.map((seed) => generatePersona({ random: seed, now: NOW, hostKeys: () => keys }));
+const first = generatePersona({ random: 1, hostKeys: { rsaBits: 1024 } });
+const keys = first.hostKeys;
+const tls = () => first.tls!;
+const personas = SEEDS.map((seed) => generatePersona({ random: seed, now: NOW, hostKeys: () => keys, tls }));
 
 function leaves(value: unknown, path = ''): Array<[string, unknown]> {
   if (value === null || typeof value !== 'object') return [[path, value]];
   return Object.entries(value).flatMap(([k, v]) => leaves(v, path ? `${path}.${k}` : k));
 }
 
-/** Fields that are facts of the real product (the OS release row) or conventions every such machine shares (uids from 1000, bash, the installer's groups). */
-const PRODUCT_CONSTANT = /^(version|os\..*|kernel\..*|ssh\..*|hostKeys\..*|users\.\d+\.(uid|gid|shell|groups\.\d+))$/;
+/**
+ * Fields that are facts of the real product (the OS release row) or conventions every such machine shares (uids from
+ * 1000, bash, the installer's groups); host keys and certificates are injected above to keep 300 personas fast
+ * (the first test checks that two real installs differ in them).
+ */
+const PRODUCT_CONSTANT = /^(version|os\..*|kernel\..*|ssh\..*|hostKeys\..*|tls\..*|users\.\d+\.(uid|gid|shell|groups\.\d+))$/;
 
 describe('generatePersona: no two installs alike', () => {
   it('two default installs differ in hostname or domain, id, machine id, every key and the user list', () => {
@@ -34,6 +40,7 @@ describe('generatePersona: no two installs alike', () => {
     assert.notEqual(a.machineId, b.machineId);
     assert.notEqual(a.network.mac, b.network.mac);
     for (const k of ['ed25519', 'ecdsa', 'rsa'] as const) assert.notEqual(a.hostKeys[k], b.hostKeys[k]);
+    for (const k of ['snakeoil', 'rdp'] as const) assert.notEqual(a.tls?.[k].cert, b.tls?.[k].cert);
     assert.ok(a.bootTime !== b.bootTime);
   });
 
@@ -63,7 +70,7 @@ describe('generatePersona: no two installs alike', () => {
   });
 
   it('is reproducible from a seed', () => {
-    const again = generatePersona({ random: SEEDS[5], now: NOW, hostKeys: () => keys });
+    const again = generatePersona({ random: SEEDS[5], now: NOW, hostKeys: () => keys, tls });
     assert.deepEqual(again, personas[5]);
   });
 });
