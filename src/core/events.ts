@@ -115,8 +115,11 @@ export interface EventPayloads {
   'honeypot.connect': HoneypotRef & {
     /** Refused by a limit (per-IP, global, rate) before any byte was read. */
     refused?: string;
-    /** The port is a decoy (`honeynet.decoys`): nothing real listens there, so any connection is a probe. */
-    decoy?: boolean;
+    /**
+     * A decoy (`honeynet.decoys`): the port it stands for (what the client reached before nftables steered it to
+     * the decoy's listener). Nothing real listens there, so any connection is a probe.
+     */
+    decoy?: number;
   };
   'honeypot.auth': HoneypotRef & {
     /** `challenge-response`: the client proved a password without sending it (MySQL, VNC, PostgreSQL md5/SCRAM). */

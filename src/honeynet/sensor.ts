@@ -10,6 +10,7 @@ import type { ServiceHandler } from './runtime/honeypot-service.js';
 import { recordingsDir } from './runtime/recording-path.js';
 import { startService } from './runtime/start-service.js';
 import { listenAdmitting, listenTcp } from './runtime/tcp-listener.js';
+import { listenPlan } from './listen-plan.js';
 import { serveSettings, sharedServiceContext } from './sensor-context.js';
 import { quarantineDir, sensorPath } from './sensor-paths.js';
 import type { ServiceDeps } from './services/index.js';
@@ -68,14 +69,14 @@ export class Sensor {
     const { config, logger } = this.deps;
     const hn = config.honeynet;
     const cwd = this.deps.cwd ?? process.cwd();
-    const enabled = Object.entries(hn.services).filter(([, s]) => s.enabled);
-    if (!hn.enabled || enabled.length === 0) return;
+    if (!hn.enabled) return;
+    const plan = listenPlan(hn, honeypotServices(this.deps.services));
+    if (plan.ports.length === 0) return;
     const persona = await this.deps.persona();
     const now = this.deps.now ?? Date.now;
     const user = this.workerUser();
     this.sink = new HoneypotEventSink({ bus: this.deps.bus, sensor: config.node.name, logPath: hn.logFile ? sensorPath(config, hn.logFile, cwd) : null, now });
     const limits = new ConnectionLimits({ maxConnections: hn.limits.maxConnections, maxPerIp: hn.limits.maxPerIp, connectsPerMinutePerIp: hn.limits.connectsPerMinutePerIp }, now);
-    const registry = honeypotServices(this.deps.services);
     const inWorkers = hn.workers > 1 || user !== null;
     if (inWorkers) {
       if (user) this.prepareDirsFor(user, cwd);
@@ -91,31 +92,42 @@ export class Sensor {
     }
     // Services run here only without workers (the workers build their own).
     const shared = inWorkers ? null : sharedServiceContext({ config, cwd, persona, sink: this.sink, logger, now });
-    for (const [name, settings] of enabled) {
-      const service = registry.get(name);
-      if (!service) continue;
-      const where = { service: name, bind: settings.bind, port: settings.port, limits, sink: this.sink };
+    const handlers = new Map<string, ServiceHandler>();
+    for (const planned of plan.ports) {
+      const where = { service: planned.label, bind: planned.bind, port: planned.port, limits, sink: this.sink, ...(planned.connectDetail ? { connectDetail: planned.connectDetail } : {}) };
+      const status = planned.key === 'decoy' ? null : `honeypot:${planned.label}`;
       try {
         let bound: Bound;
         if (this.pool) {
           const pool = this.pool;
-          const { server, address } = await listenAdmitting({ ...where, paused: true }, (socket, ref, release) => pool.dispatch(name, socket, ref, release));
+          const { server, address } = await listenAdmitting({ ...where, paused: true }, (socket, ref, release) => pool.dispatch(planned.key, socket, ref, release));
           // Stop accepting; not server.close's callback: Node counts handed-over sockets as this server's
           // connections until the worker ends them, and the workers are stopped after the listeners.
-          bound = { service: name, address, close: async () => void server.close() };
+          bound = { service: planned.label, address, close: async () => void server.close() };
         } else {
-          const handler = await startService(service, settings, shared!);
-          this.handlers.push(handler);
+          let handler = handlers.get(planned.key);
+          if (!handler) {
+            const { service, settings } = plan.services.get(planned.key)!;
+            handler = await startService(service, settings, shared!);
+            handlers.set(planned.key, handler);
+            this.handlers.push(handler);
+          }
           bound = await listenTcp({ ...where, ...serveSettings(hn), handler, now });
         }
         this.listeners.push(bound);
-        this.deps.onStatus?.(`honeypot:${name}`, { status: 'up', detail: `${bound.address.address}:${bound.address.port}` });
-        logger.info({ service: name, address: bound.address }, 'honeypot service listening');
+        if (status) this.deps.onStatus?.(status, { status: 'up', detail: `${bound.address.address}:${bound.address.port}` });
+        if (status) logger.info({ service: planned.label, address: bound.address }, 'honeypot service listening');
       } catch (err) {
-        const detail = `cannot listen on ${settings.bind}:${settings.port}: ${(err as Error).message}`;
-        this.deps.onStatus?.(`honeypot:${name}`, { status: 'down', detail });
-        logger.error({ service: name, err: (err as Error).message }, `honeypot service ${name} is down: ${detail} (config honeynet.services.${name}.port)`);
+        const detail = `cannot listen on ${planned.bind}:${planned.port}: ${(err as Error).message}`;
+        if (status) this.deps.onStatus?.(status, { status: 'down', detail });
+        logger.error({ service: planned.label, err: (err as Error).message }, `honeypot ${planned.key === 'decoy' ? 'decoy' : `service ${planned.label}`} is down: ${detail} (config ${planned.configKey})`);
       }
+    }
+    const decoys = this.listeners.filter((l) => l.service === 'decoy').length;
+    const planned = plan.ports.filter((p) => p.key === 'decoy').length;
+    if (planned > 0) {
+      this.deps.onStatus?.('honeypot:decoys', { status: decoys === planned ? 'up' : 'down', detail: `${decoys} of ${planned} decoy ports listening` });
+      logger.info({ decoys, planned }, 'honeypot decoys listening');
     }
   }
 

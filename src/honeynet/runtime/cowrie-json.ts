@@ -24,7 +24,14 @@ export function cowrieLine(ev: AnyEvent): Record<string, unknown> | null {
   };
   switch (ev.type) {
     case 'honeypot.connect':
-      return { ...base, eventid: 'cowrie.session.connect', message: ev.data.refused ? `Connection refused (${ev.data.refused})` : `New connection: ${d.src_ip}:${d.src_port} (${d.dst_ip}:${d.dst_port})`, ...(ev.data.refused ? { refused: ev.data.refused } : {}) };
+      return { ...base, eventid: 'cowrie.session.connect', message: ev.data.refused ? `Connection refused (${ev.data.refused})` : `New connection: ${d.src_ip}:${d.src_port} (${d.dst_ip}:${d.dst_port})`, ...(ev.data.refused ? { refused: ev.data.refused } : {}), ...(ev.data.decoy !== undefined ? { decoy: ev.data.decoy } : {}) };
+    // No Cowrie equivalents: ids in Cowrie's style, fields as in our catalogue.
+    case 'honeypot.request': {
+      const r = ev.data;
+      return { ...base, eventid: 'lnmt.http.request', method: r.method, path: r.path, query: r.query, status: r.status, user_agent: r.user_agent ?? null, host: r.host ?? null, tags: r.tags, body_bytes: r.body_bytes, ...(r.canary_token ? { canary_token: r.canary_token } : {}), message: `${r.method} ${r.path}${r.query ? `?${r.query}` : ''} -> ${r.status}` };
+    }
+    case 'honeypot.payload':
+      return { ...base, eventid: 'lnmt.session.payload', size: ev.data.size, shasum: ev.data.sha256, preview: ev.data.preview, truncated: ev.data.truncated, message: `first payload: ${ev.data.size} bytes` };
     case 'honeypot.auth': {
       const a = ev.data;
       if (a.method === 'publickey' && !a.success) {

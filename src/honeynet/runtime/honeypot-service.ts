@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { EventPayloads, HoneypotRef } from '../../core/events.js';
 import type { HoneynetConfig } from '../../core/config/sections/honeynet.js';
 import type { Persona } from '../persona/persona.js';
 import type { HoneypotEventSink } from './event-sink.js';
@@ -27,6 +28,8 @@ export interface ServiceHandler {
    * limits, timers and `honeypot.close`; the handler must never throw, never execute input, never connect out.
    */
   handle(session: HoneypotSession): void;
+  /** Extra fields of this connection's `honeypot.connect` (decoys name the port they stand for). */
+  connectDetail?(ref: HoneypotRef): Omit<EventPayloads['honeypot.connect'], keyof HoneypotRef>;
   stop(): Promise<void>;
 }
 

@@ -32,7 +32,7 @@ export function connectionRef(socket: Socket, service: string, listenPort: numbe
  */
 export function serveConnection(socket: Socket, ref: HoneypotRef, o: ServeOptions, release: () => void, id?: string): HoneypotSession {
   const session = new HoneypotSession(ref, socket, o.sink, o.session, release, o.now, id);
-  session.emit('honeypot.connect', {});
+  session.emit('honeypot.connect', o.handler.connectDetail?.(ref) ?? {});
   if (o.tarpitIntervalMs) tarpit(session, o.tarpitIntervalMs);
   else {
     try {

@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import type { HoneypotRef } from '../../core/events.js';
+import type { EventPayloads, HoneypotRef } from '../../core/events.js';
 import type { ConnectionLimits } from './connection-limits.js';
 import type { HoneypotEventSink } from './event-sink.js';
 import type { HoneypotSession } from './honeypot-session.js';
@@ -13,6 +13,8 @@ export interface AdmittingListenerOptions {
   sink: HoneypotEventSink;
   /** Accept without reading (the socket is handed to a worker process, which reads it). */
   paused?: boolean;
+  /** Fields every `honeypot.connect` of this port carries, also when a limit refuses it (decoys). */
+  connectDetail?: Omit<EventPayloads['honeypot.connect'], keyof HoneypotRef>;
 }
 
 export interface TcpListenerOptions extends AdmittingListenerOptions, ServeOptions {}
@@ -36,13 +38,13 @@ export async function listenAdmitting(o: AdmittingListenerOptions, admitted: (so
     const ref = connectionRef(socket, o.service, o.port);
     const admission = o.limits.admit(ref.src_ip);
     if (!admission.ok) {
-      o.sink.emit('honeypot.connect', ref, '', { refused: admission.reason });
+      o.sink.emit('honeypot.connect', ref, '', { ...o.connectDetail, refused: admission.reason });
       socket.destroy();
       return;
     }
     if (!admitted(socket, ref, admission.release)) {
       admission.release();
-      o.sink.emit('honeypot.connect', ref, '', { refused: 'no-worker' });
+      o.sink.emit('honeypot.connect', ref, '', { ...o.connectDetail, refused: 'no-worker' });
       socket.destroy();
     }
   });

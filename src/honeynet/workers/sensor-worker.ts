@@ -13,6 +13,7 @@ import type { HoneypotSession } from '../runtime/honeypot-session.js';
 import type { ServiceHandler } from '../runtime/honeypot-service.js';
 import { serveConnection, type ServeOptions } from '../runtime/serve-connection.js';
 import { startService } from '../runtime/start-service.js';
+import { listenPlan } from '../listen-plan.js';
 import { honeypotServices } from '../services/index.js';
 import { emulatedShell } from '../shell-adapter.js';
 import { serveSettings, sharedServiceContext } from '../sensor-context.js';
@@ -42,12 +43,9 @@ async function init(m: Extract<ToWorker, { t: 'init' }>): Promise<void> {
   const hn = config.honeynet;
   const logger = createLogger({ level: config.log.level }).child({ component: 'honeynet', worker: m.index });
   sink = new HoneypotEventSink({ bus: ipcBus as EventBus, sensor: config.node.name, logPath: null });
-  const registry = honeypotServices({ shell: emulatedShell() });
+  const plan = listenPlan(hn, honeypotServices({ shell: emulatedShell() }));
   const shared = sharedServiceContext({ config, cwd, persona, sink, logger, now: Date.now });
-  for (const [name, settings] of Object.entries(hn.services)) {
-    const service = registry.get(name);
-    if (settings.enabled && service) handlers.set(name, await startService(service, settings, shared));
-  }
+  for (const [key, { service, settings }] of plan.services) handlers.set(key, await startService(service, settings, shared));
   serve = { ...serveSettings(hn), sink };
   await send({ t: 'ready', services: [...handlers.keys()] });
 }

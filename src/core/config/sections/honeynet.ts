@@ -6,6 +6,8 @@ import { VNC_DEFAULTS, VncSettingsSchema } from '../../../honeynet/services/vnc/
 import { REDIS_DEFAULTS, RedisSettingsSchema } from '../../../honeynet/services/redis/redis-settings.js';
 import { MYSQL_DEFAULTS, MysqlSettingsSchema } from '../../../honeynet/services/mysql/mysql-settings.js';
 import { POSTGRES_DEFAULTS, PostgresSettingsSchema } from '../../../honeynet/services/postgres/postgres-settings.js';
+import { BANNER_DEFAULTS, BannerSettingsSchema } from '../../../honeynet/services/banner/banner-settings.js';
+import { DECOY_DEFAULTS, DecoySettingsSchema } from '../../../honeynet/services/decoy/decoy-settings.js';
 
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 
@@ -91,6 +93,10 @@ export const HoneynetConfigSchema = Type.Object(
       },
       { additionalProperties: false },
     ),
+    /** Generic TCP services: a banner on connect, a reply per line, the first payload recorded. */
+    banners: Type.Array(BannerSettingsSchema, { maxItems: 256 }),
+    /** Silent listeners on the ports scanners try: any connection there is a probe (scan detection). */
+    decoys: DecoySettingsSchema,
     /** Tarpit: answer slowly (one byte every `intervalMs`) to waste scanners' time; off by default. */
     tarpit: Type.Object(
       { enabled: Type.Boolean(), intervalMs: Type.Integer({ minimum: 10, maximum: 60_000 }) },
@@ -120,6 +126,8 @@ export function honeynetDefaults(): HoneynetConfig {
       maxBytesOutPerSession: 16 * 1024 * 1024,
     },
     tarpit: { enabled: false, intervalMs: 1000 },
+    banners: BANNER_DEFAULTS.map((b) => ({ ...b })),
+    decoys: { ...DECOY_DEFAULTS, ports: [] },
     services: {
       ssh: { enabled: true, port: 2222, bind: '0.0.0.0', auth: { mode: 'after', attempts: 3 }, failDelayMs: 2000, maxAttempts: 6 },
       telnet: { enabled: true, port: 2323, bind: '0.0.0.0', auth: { mode: 'after', attempts: 2 }, failDelayMs: 3000, maxAttempts: 3 },
