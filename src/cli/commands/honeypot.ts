@@ -35,6 +35,12 @@ export const honeypotCommands: CommandGroup = {
       .option('--max-pause <s>', 'cap pauses at this many seconds', '2')
       .option('--raw', 'print the asciicast file instead of playing it (`lnmt honeypot replay ID --raw > s.cast; asciinema play s.cast`)')
       .action(async (id, opts, cmd) => replay(rt, cmd as unknown as CommandUnknownOpts, id, opts));
+
+    hp.command('nft')
+      .description('print an nftables script that steers the real ports (22, 80, ... and the decoys) to the sensor: `lnmt honeypot nft --iface eth0 > lnmt.nft; nft -f lnmt.nft`')
+      .option('--iface <name>', 'only traffic arriving on this interface')
+      .option('--keep <ports>', 'real ports to leave alone, comma-separated (your own sshd: --keep 22)')
+      .action(async (opts, cmd) => nft(rt, cmd as unknown as CommandUnknownOpts, opts));
   },
 };
 
@@ -137,4 +143,21 @@ async function replay(rt: CliRuntime, cmd: CommandUnknownOpts, ref: string, o: {
     rt.io.stdout.write(ev[2]);
   }
   rt.io.stdout.write('\n');
+}
+
+async function nft(rt: CliRuntime, cmd: CommandUnknownOpts, o: { iface?: string; keep?: string }): Promise<void> {
+  const check = new FlagCheck();
+  const iface = check.text('--iface', o.iface, 15);
+  if (iface !== undefined && !/^[A-Za-z0-9_.:@-]+$/.test(iface)) check.add({ where: '--iface', value: iface, message: 'not an interface name', allowed: 'letters, digits and . _ : @ -' });
+  const keep = (o.keep ?? '').split(',').filter((s) => s.trim() !== '').map((s) => check.int('--keep', s.trim(), { min: 1, max: 65535 }) ?? 0);
+  check.done();
+  const loaded = await rt.loadConfig(cmd);
+  const [{ listenPlan }, { nftRedirectScript }, { honeypotServices }, { emulatedShell }] = await Promise.all([
+    import('../../honeynet/listen-plan.js'),
+    import('../../honeynet/nft-redirects.js'),
+    import('../../honeynet/services/index.js'),
+    import('../../honeynet/shell-adapter.js'),
+  ]);
+  const plan = listenPlan(loaded.config.honeynet, honeypotServices({ shell: emulatedShell() }));
+  rt.print(nftRedirectScript(plan, { ...(iface ? { iface } : {}), keep }).trimEnd());
 }
