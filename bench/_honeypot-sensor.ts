@@ -40,6 +40,10 @@ for (const s of Object.values(hn.services) as Array<{ port: number; bind: string
 hn.services.ssh.auth = { mode: 'credentials', credentials: [{ username: 'root', password: 'bench-shell-Xy7' }] };
 hn.services.ssh.port = Number(process.argv[2] ?? 0) || 0;
 hn.services.telnet.port = Number(process.argv[3] ?? 0) || 0;
+// The generic banners on free ports, the 100 default decoys on loopback (30000-30099 stand for the 100 most
+// scanned free ports).
+hn.banners = hn.banners.map((b) => ({ ...b, bind: '127.0.0.1', port: 0 }));
+hn.decoys = { ...hn.decoys, bind: '127.0.0.1' };
 const bus = new MemoryBus({ logger: silentLogger() });
 /** [client port, wall-clock ms when the event reached the bus subscriber] per connect. */
 let lat: Array<[number, number]> = [];
@@ -60,7 +64,10 @@ function rssOf(pid: number): number {
 const persona = generatePersona();
 const sensor = new Sensor({ config, bus, logger: silentLogger(), cwd: dir, persona: async () => persona, services: { shell: emulatedShell() } });
 await sensor.start();
-process.stdout.write(`${JSON.stringify({ ports: Object.fromEntries(sensor.addresses.map((a) => [a.service, a.port])) })}\n`);
+const decoys = sensor.addresses.filter((a) => a.service === 'decoy').map((a) => a.port);
+const ports = Object.fromEntries(sensor.addresses.filter((a) => a.service !== 'decoy').map((a) => [a.service, a.port]));
+// Decoys listen on consecutive ports: `decoy` is the first, the clients spread over `decoys` of them.
+process.stdout.write(`${JSON.stringify({ ports: { ...ports, ...(decoys.length ? { decoy: Math.min(...decoys) } : {}) }, decoys: decoys.length })}\n`);
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'rss') {
     const workers = sensor.workerLoad().map((w) => ({ pid: w.pid, open: w.open, rss: w.pid ? rssOf(w.pid) : 0 }));

@@ -202,6 +202,17 @@ export const LOGIN_ATTEMPTS: Record<string, LoginAttempt> = {
     const err = await w.read(pgMessage);
     if (err.type !== 'E') throw new Error(`postgres: expected an error, got ${err.type}`);
   }),
+  // A generic banner port (Dovecot's POP3 greeting): USER/PASS answered per line.
+  pop3: (port, n) => conversation(port, async (w) => {
+    await w.until('+OK');
+    w.write(`USER root\r\nPASS guess${n}\r\n`);
+    await w.until(/(-ERR[^\n]*\n[^]*){2}/);
+  }),
+  // The decoys: a probe line to one of the 100 consecutive decoy ports from `port`, then close (they never answer).
+  decoy: (port, n) => conversation(port + (n % 100), async (w) => {
+    w.write('GET / HTTP/1.0\r\n\r\n');
+    await new Promise((r) => setTimeout(r, 5));
+  }),
   vnc: (port) => conversation(port, async (w) => {
     await w.until('\n');
     w.write('RFB 003.008\n');
