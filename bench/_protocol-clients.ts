@@ -122,6 +122,7 @@ export const LOGIN_ATTEMPTS: Record<string, LoginAttempt> = {
     c.connect({ host: '127.0.0.1', port, username: 'root', password: `guess${n}`, readyTimeout: 10_000, tryKeyboard: false });
   }),
   telnet: (port, n) => conversation(port, async (w) => {
+    w.write(Buffer.from([255, 252, 24, 255, 252, 32, 255, 252, 35, 255, 252, 39])); // WONT to telnetd's first DOs
     await w.until('login: ');
     w.write('root\r\n');
     await w.until('Password: ');

@@ -80,6 +80,7 @@ describe('hostile input at the honeypot ports', { timeout: 120_000 }, () => {
         await new Promise((r) => setTimeout(r, 10));
       }
     };
+    s.write(Buffer.from([255, 252, 24, 255, 252, 32, 255, 252, 35, 255, 252, 39])); // WONT to telnetd's first DOs
     await until('login: ');
     s.write('root\r\n');
     await until('Password: ');

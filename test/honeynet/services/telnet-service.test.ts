@@ -60,21 +60,32 @@ class Client {
   send(s: string | Buffer): void {
     this.sock.write(s);
   }
+  /** What a minimal client answers to telnetd's first four DOs: WONT each (the login prompt follows). */
+  refuseFirstOptions(): this {
+    this.send(Buffer.from([255, 252, 24, 255, 252, 32, 255, 252, 35, 255, 252, 39]));
+    return this;
+  }
 }
 
 describe('telnet honeypot', () => {
   it('negotiates like telnetd, shows issue.net and the login prompt, and asks for the terminal type', async () => {
     const c = new Client(listener.address.port);
-    await c.waitFor('fs01 login: ');
-    assert.deepEqual([...c.received.subarray(0, 12)], [255, 253, 24, 255, 253, 31, 255, 251, 1, 255, 251, 3]);
-    assert.match(c.text(), /Debian GNU\/Linux 12\r\nfs01 login: $/);
-    c.send(Buffer.from([255, 251, 24])); // WILL TTYPE → the server asks: SB TTYPE SEND
+    // netkit telnetd: DO TTYPE, DO TSPEED, DO XDISPLOC, DO NEW-ENVIRON, then silence until they are answered.
+    await c.waitFor(String.fromCharCode(255, 253, 39));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual([...c.received], [255, 253, 24, 255, 253, 32, 255, 253, 35, 255, 253, 39]);
+    c.send(Buffer.from([255, 251, 24, 255, 252, 32, 255, 252, 35])); // WILL TTYPE → the server asks: SB TTYPE SEND
     await c.waitFor(String.fromCharCode(255, 250, 24, 1, 255, 240));
+    assert.doesNotMatch(c.text(), /login:/, 'still waiting for the NEW-ENVIRON answer');
+    c.send(Buffer.from([255, 252, 39]));
+    await c.waitFor('fs01 login: ');
+    assert.deepEqual([...c.received.subarray(18, 27)], [255, 253, 31, 255, 251, 1, 255, 251, 3]);
+    assert.match(c.text(), /Debian GNU\/Linux 12\r\nfs01 login: $/);
     c.sock.destroy();
   });
 
   it('captures every attempt, says Login incorrect, lets the right credentials in, and runs the shell', async () => {
-    const c = new Client(listener.address.port);
+    const c = new Client(listener.address.port).refuseFirstOptions();
     await c.waitFor('login: ');
     c.send('admin\r\n');
     await c.waitFor('Password: ');
@@ -104,7 +115,7 @@ describe('telnet honeypot', () => {
   });
 
   it('closes after the maximum failed logins', async () => {
-    const c = new Client(listener.address.port);
+    const c = new Client(listener.address.port).refuseFirstOptions();
     for (let i = 0; i < 3; i++) {
       await c.waitFor(`login: `.repeat(1));
       c.received = Buffer.alloc(0);

@@ -19,17 +19,10 @@ export const BannerSettingsSchema = Type.Object(
 export type BannerSettings = Static<typeof BannerSettingsSchema>;
 
 /**
- * Dovecot's POP3 and IMAP as the persona's distribution ships them (`{distro}`: Debian or Ubuntu), on
- * unprivileged ports. The rest of each greeting is the product's own constant text, the same on every Dovecot.
+ * Dovecot's POP3 as the persona's distribution ships it (`{distro}`: Debian or Ubuntu), on an unprivileged port;
+ * the rest of the greeting is the product's own constant text. (Not its IMAP: nmap has no signature for the
+ * Debian greeting, and an unrecognised service is what a fingerprinter looks for; port 143 is a decoy instead.)
  */
 export const BANNER_DEFAULTS: BannerSettings[] = [
   { name: 'pop3', port: 10110, bind: '0.0.0.0', banner: '+OK Dovecot ({distro}) ready.\\r\\n', reply: '-ERR Unknown command.\\r\\n', maxPayloadBytes: 4096 },
-  {
-    name: 'imap',
-    port: 10143,
-    bind: '0.0.0.0',
-    banner: '* OK [CAPABILITY IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE LITERAL+ STARTTLS AUTH=PLAIN] Dovecot ({distro}) ready.\\r\\n',
-    reply: '* BAD Error in IMAP command received by server.\\r\\n',
-    maxPayloadBytes: 4096,
-  },
 ];

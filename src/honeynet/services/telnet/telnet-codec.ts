@@ -6,7 +6,7 @@ export const WONT = 252;
 export const WILL = 251;
 export const SB = 250;
 export const SE = 240;
-export const OPT = { ECHO: 1, SGA: 3, TTYPE: 24, NAWS: 31, LINEMODE: 34, NEW_ENVIRON: 39 } as const;
+export const OPT = { ECHO: 1, SGA: 3, TTYPE: 24, TSPEED: 32, NAWS: 31, LINEMODE: 34, XDISPLOC: 35, NEW_ENVIRON: 39 } as const;
 
 export type TelnetEvent =
   | { kind: 'data'; bytes: Buffer }

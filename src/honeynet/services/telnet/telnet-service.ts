@@ -40,6 +40,9 @@ export function telnetService(deps: { shell: ShellFactory }): HoneypotService {
   };
 }
 
+/** What netkit telnetd asks first: terminal type, speed, X display location, environment. */
+const FIRST_ASKED = [OPT.TTYPE, OPT.TSPEED, OPT.XDISPLOC, OPT.NEW_ENVIRON];
+
 class TelnetConversation {
   private readonly decoder = new TelnetDecoder();
   private readonly editor: LineEditor;
@@ -54,6 +57,9 @@ class TelnetConversation {
   private busy: Promise<void> = Promise.resolve();
   /** Options already refused (W = their WILL, D = their DO), so a client repeating itself gets one answer. */
   private readonly refused = new Set<string>();
+  /** The first DOs not answered yet: telnetd says nothing more until the client has answered all of them. */
+  private readonly unanswered = new Set<number>(FIRST_ASKED);
+  private greeted = false;
 
   constructor(
     private readonly session: HoneypotSession,
@@ -67,13 +73,19 @@ class TelnetConversation {
 
   begin(): void {
     const s = this.session.socket;
-    this.raw(Buffer.concat([negotiate('DO', OPT.TTYPE), negotiate('DO', OPT.NAWS), negotiate('WILL', OPT.ECHO), negotiate('WILL', OPT.SGA)]));
-    this.send(`${issueNet(this.ctx.persona)}\n`);
-    this.send(this.loginPrompt());
+    // netkit telnetd's getterminaltype(): these four, then nothing until the client has answered them
+    // (scanners that do not speak telnet see exactly these 12 bytes, as from a real Linux telnetd).
+    this.raw(Buffer.concat(FIRST_ASKED.map((o) => negotiate('DO', o))));
     s.on('data', (chunk: Buffer) => {
       for (const ev of this.decoder.decode(chunk)) {
-        if (ev.kind === 'negotiate') this.onNegotiate(ev.verb, ev.option);
-        else if (ev.kind === 'sub' && ev.option === OPT.NAWS) {
+        if (ev.kind === 'negotiate') {
+          this.onNegotiate(ev.verb, ev.option);
+          if ((ev.verb === 'WILL' || ev.verb === 'WONT') && this.unanswered.delete(ev.option) && this.unanswered.size === 0) this.greet();
+          continue;
+        }
+        // A client that types before answering (a bot that ignores options) is served anyway.
+        if (ev.kind === 'data') this.greet();
+        if (ev.kind === 'sub' && ev.option === OPT.NAWS) {
           const size = parseNaws(ev.payload);
           if (size) ({ width: this.width, height: this.height } = size);
         } else if (ev.kind === 'sub' && ev.option === OPT.TTYPE) this.term = parseTtype(ev.payload) ?? this.term;
@@ -88,6 +100,15 @@ class TelnetConversation {
     });
   }
 
+  /** The rest of the negotiation (character mode, window size), `/etc/issue.net` and the login prompt: once. */
+  private greet(): void {
+    if (this.greeted) return;
+    this.greeted = true;
+    this.raw(Buffer.concat([negotiate('DO', OPT.NAWS), negotiate('WILL', OPT.ECHO), negotiate('WILL', OPT.SGA)]));
+    this.send(`${issueNet(this.ctx.persona)}\n`);
+    this.send(this.loginPrompt());
+  }
+
   /**
    * The client's answers and offers (RFC 854/1143): TTYPE and NAWS were asked for (TTYPE then gets its SEND);
    * ECHO and SGA were offered, and a DONT ECHO means the client echoes itself. Anything else is refused once,
@@ -96,6 +117,9 @@ class TelnetConversation {
   private onNegotiate(verb: 'WILL' | 'WONT' | 'DO' | 'DONT', option: number): void {
     if (verb === 'WILL') {
       if (option === OPT.TTYPE) this.raw(subnegotiation(OPT.TTYPE, [1]));
+      // Speed and X display: asked for (SEND); the answers are of no use here and are ignored.
+      else if (option === OPT.TSPEED || option === OPT.XDISPLOC) this.raw(subnegotiation(option, [1]));
+      else if (option === OPT.NEW_ENVIRON) this.raw(subnegotiation(option, [1]));
       // LINEMODE offered unasked (hydra does) is left unanswered: such a client keeps sending whole lines,
       // which the line discipline here handles as it handles characters.
       else if (option !== OPT.NAWS && option !== OPT.LINEMODE && !this.refused.has(`W${option}`)) {
