@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { errorResponse, GSSENC_REQUEST, md5Password, parseErrorFields, parseStartup, PgReader, SSL_REQUEST } from '../../../src/honeynet/services/postgres/postgres-protocol.js';
 import { postgresRelease } from '../../../src/honeynet/services/postgres/postgres-release.js';
+import { parseClientFinal, parseSaslInitial, scramProof } from '../../../src/honeynet/services/postgres/postgres-scram.js';
 import { postgresService } from '../../../src/honeynet/services/postgres/postgres-service.js';
 import { TEST_PERSONA } from '../persona-fixture.js';
 import { authEvents, converse, FILES, LIMITS, missing, nmapServiceLine, run, SESSION, sleep } from './db-services-helper.js';
@@ -82,16 +83,36 @@ describe('PostgreSQL protocol', () => {
   });
 });
 
+describe('SCRAM-SHA-256 messages', () => {
+  it('parses what libpq sends, rejects malformed ones, never throws on random bytes', () => {
+    const initial = Buffer.concat([Buffer.from('SCRAM-SHA-256\0'), Buffer.from([0, 0, 0, 32]), Buffer.from('n,,n=,r=abcdefghijklmnopqrstuvwx')]);
+    assert.deepEqual(parseSaslInitial(initial), { user: '', nonce: 'abcdefghijklmnopqrstuvwx', bare: 'n=,r=abcdefghijklmnopqrstuvwx' });
+    assert.equal(parseSaslInitial(Buffer.from('SCRAM-SHA-1\0\0\0\0\x05n,,n=')), null);
+    assert.deepEqual(parseClientFinal(Buffer.from('c=biws,r=abcXYZ,p=AAEC')), { withoutProof: 'c=biws,r=abcXYZ', nonce: 'abcXYZ', proof: Buffer.from([0, 1, 2]) });
+    assert.equal(parseClientFinal(Buffer.from('c=biws,r=abc')), null);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 600 }), (b) => {
+        parseSaslInitial(Buffer.from(b));
+        parseClientFinal(Buffer.from(b));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
 describe('PostgreSQL honeypot on loopback', () => {
   let md5: TestService;
   let clear: TestService;
+  let scram: TestService;
   before(async () => {
-    md5 = await startTestService(postgresService(), { persona: TEST_PERSONA, settings: {}, limits: LIMITS, session: SESSION, ...FILES });
+    md5 = await startTestService(postgresService(), { persona: TEST_PERSONA, settings: { authMethod: 'md5' }, limits: LIMITS, session: SESSION, ...FILES });
+    scram = await startTestService(postgresService(), { persona: TEST_PERSONA, settings: {}, limits: LIMITS, session: SESSION, ...FILES });
     clear = await startTestService(postgresService(), { persona: TEST_PERSONA, settings: { authMethod: 'password' }, limits: LIMITS, session: SESSION, ...FILES });
   });
   after(async () => {
     await md5?.close();
     await clear?.close();
+    await scram?.close();
   });
 
   it('SSL and GSS refused with N, then md5 with a random salt, the hash captured for hashcat 11100, then FATAL 28P01', async () => {
@@ -168,6 +189,28 @@ describe('PostgreSQL honeypot on loopback', () => {
       assert.deepEqual([a.username, a.database, a.client], ['postgres', 'db', 'psql']);
       const [, user, salt, hash] = /^\$postgres\$(.*)\*([0-9a-f]{8})\*([0-9a-f]{32})$/.exec(a.response!)!;
       assert.equal(`md5${hash}`, md5Password('secret', user!, Buffer.from(salt!, 'hex')));
+    });
+
+    it('SCRAM-SHA-256 (the default): psql completes the exchange, the captured proof verifies against the password, one salt per user', async () => {
+      const port = String(scram.listener.address.port);
+      const attempt = async (user: string, password: string) => {
+        const r = await run('psql', ['-h', '127.0.0.1', '-p', port, '-U', user, 'db', '-c', 'select 1'], { env: { PGPASSWORD: password, PGCONNECT_TIMEOUT: '10' } });
+        assert.equal(r.stderr.trim(), `psql: error: connection to server at "127.0.0.1", port ${port} failed: FATAL:  password authentication failed for user "${user}"`);
+        await sleep(100);
+        const a = authEvents(scram.events, 'postgres').at(-1)!;
+        assert.equal(a.hash_type, 'postgres-scram-sha-256');
+        assert.equal(a.username, user);
+        const [, iter, salt, authMessage, proof] = a.response!.split('$').filter(Boolean) as [string, string, string, string, string];
+        const msg = Buffer.from(authMessage, 'base64').toString();
+        assert.ok(scramProof(password, Buffer.from(salt, 'base64'), Number(iter), msg).equals(Buffer.from(proof, 'base64')), 'the proof recomputes from the password');
+        assert.ok(!scramProof(`${password}x`, Buffer.from(salt, 'base64'), Number(iter), msg).equals(Buffer.from(proof, 'base64')));
+        return salt;
+      };
+      const s1 = await attempt('postgres', 'pa ss "wörd"');
+      const s2 = await attempt('postgres', 'other');
+      const s3 = await attempt('admin', 'x');
+      assert.equal(s1, s2, 'the same role always shows the same salt, as a real server does');
+      assert.notEqual(s1, s3);
     });
   });
 

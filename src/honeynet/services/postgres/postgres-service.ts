@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { HoneypotService, HoneypotServiceContext, ServiceHandler } from '../../runtime/honeypot-service.js';
 import type { HoneypotSession } from '../../runtime/honeypot-session.js';
-import { authCleartext, authMd5, errorResponse, hashcatPostgresMd5, negotiateProtocol, PgReader, type PgMessage, type Startup } from './postgres-protocol.js';
+import { authCleartext, authMd5, authRequest, errorResponse, hashcatPostgresMd5, negotiateProtocol, PgReader, type PgMessage, type Startup } from './postgres-protocol.js';
 import { postgresRelease, type PostgresRelease } from './postgres-release.js';
+import { mockSalt, parseClientFinal, parseSaslInitial, SASL_MECHANISMS, scramCapture, serverFirst, type ClientFirst } from './postgres-scram.js';
 
 export { PostgresSettingsSchema, POSTGRES_DEFAULTS, type PostgresSettings } from './postgres-settings.js';
 import { POSTGRES_DEFAULTS, type PostgresSettings } from './postgres-settings.js';
@@ -22,10 +23,11 @@ export function postgresService(): HoneypotService {
     async start(ctx: HoneypotServiceContext): Promise<ServiceHandler> {
       const settings: PostgresSettings = { ...POSTGRES_DEFAULTS, ...(ctx.settings as Partial<PostgresSettings>) };
       const release = postgresRelease(ctx.persona);
+      const secret = createHash('sha256').update(`postgres-scram:${ctx.persona.id}:${ctx.persona.machineId}`).digest();
       return {
         handle: (session) => {
           try {
-            new PostgresConversation(session, settings, release).begin();
+            new PostgresConversation(session, settings, release, secret).begin();
           } catch {
             session.close('service error');
           }
@@ -42,12 +44,14 @@ class PostgresConversation {
   private user = '';
   private database = '';
   private client = '';
-  private stage: 'startup' | 'password' | 'done' = 'startup';
+  private stage: 'startup' | 'password' | 'scram-final' | 'done' = 'startup';
+  private scram: { first: ClientFirst; serverFirst: string; salt: Buffer } | null = null;
 
   constructor(
     private readonly session: HoneypotSession,
     private readonly settings: PostgresSettings,
     private readonly release: PostgresRelease,
+    private readonly secret: Buffer,
   ) {}
 
   begin(): void {
@@ -100,12 +104,15 @@ class PostgresConversation {
         const unknown = Object.keys(p).filter((k) => k.startsWith('_pq_.'));
         if (s.minor > 0 || unknown.length) this.write(negotiateProtocol(unknown));
         this.stage = 'password';
-        return this.write(this.settings.authMethod === 'password' ? authCleartext() : authMd5(this.salt));
+        const m = this.settings.authMethod;
+        return this.write(m === 'password' ? authCleartext() : m === 'md5' ? authMd5(this.salt) : authRequest(10, SASL_MECHANISMS));
       }
     }
   }
 
   private onMessage(m: PgMessage): void {
+    if (this.stage === 'password' && this.settings.authMethod === 'scram-sha-256' && m.type === 'p') return this.onScramFirst(m.body);
+    if (this.stage === 'scram-final' && m.type === 'p') return this.onScramFinal(m.body);
     if (this.stage !== 'password') {
       this.session.close('unexpected message');
       return;
@@ -123,6 +130,35 @@ class PostgresConversation {
     if (this.settings.authMethod === 'md5' && /^md5[0-9a-f]{32}$/.test(text)) {
       this.session.emit('honeypot.auth', { method: 'challenge-response', response: hashcatPostgresMd5(this.user, this.salt, text), hash_type: 'postgres-md5', ...common });
     } else this.session.emit('honeypot.auth', { method: 'password', password: text.slice(0, 256), ...common });
+    this.authFailed();
+  }
+
+  private authFailed(): void {
     this.fatal('28P01', `password authentication failed for user "${this.user}"`, 'auth.c', this.release.authFailedLine, 'auth_failed', 'access denied');
+  }
+
+  private common() {
+    return { username: this.user, success: false, ...(this.database ? { database: this.database } : {}), ...(this.client ? { client: this.client } : {}) };
+  }
+
+  /** SASLInitialResponse → AuthenticationSASLContinue with server-first-message. */
+  private onScramFirst(body: Buffer): void {
+    const first = parseSaslInitial(body);
+    if (!first) return this.fatal('08P01', 'malformed SCRAM message', 'auth-scram.c', this.release.authFailedLine + 200, 'read_client_first_message', 'malformed SCRAM message');
+    const salt = mockSalt(this.secret, this.user);
+    this.scram = { first, salt, serverFirst: serverFirst(first, salt) };
+    this.stage = 'scram-final';
+    this.write(authRequest(11, Buffer.from(this.scram.serverFirst)));
+  }
+
+  /** SASLResponse with the client's proof: captured, then the same failure as any wrong password. */
+  private onScramFinal(body: Buffer): void {
+    this.stage = 'done';
+    const s = this.scram!;
+    const final = parseClientFinal(body);
+    if (!final || !s.serverFirst.startsWith(`r=${final.nonce},`)) return this.fatal('08P01', 'malformed SCRAM message', 'auth-scram.c', this.release.authFailedLine + 200, 'read_client_final_message', 'malformed SCRAM message');
+    const authMessage = `${s.first.bare},${s.serverFirst},${final.withoutProof}`;
+    this.session.emit('honeypot.auth', { method: 'challenge-response', response: scramCapture(s.salt, authMessage, final.proof), hash_type: 'postgres-scram-sha-256', ...this.common() });
+    this.authFailed();
   }
 }
