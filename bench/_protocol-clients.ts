@@ -5,17 +5,18 @@
  */
 import { createHash } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import ssh2 from 'ssh2';
 
-/** A connection whose incoming bytes can be awaited by predicate. */
-class Wire {
+/** A connection (plain, or TLS without verification) whose incoming bytes can be awaited by predicate. */
+export class Wire {
   private buf: Buffer = Buffer.alloc(0);
   private waiter: (() => void) | null = null;
   private ended: Error | null = null;
   readonly socket: Socket;
 
-  constructor(port: number) {
-    this.socket = connect(port, '127.0.0.1');
+  constructor(port: number, tls = false) {
+    this.socket = tls ? tlsConnect({ port, host: '127.0.0.1', rejectUnauthorized: false }) : connect(port, '127.0.0.1');
     this.socket.setNoDelay(true);
     this.socket.on('data', (d: Buffer) => {
       this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
@@ -76,8 +77,8 @@ class Wire {
   }
 }
 
-async function conversation(port: number, talk: (w: Wire) => Promise<void>): Promise<void> {
-  const w = new Wire(port);
+export async function conversation(port: number, talk: (w: Wire) => Promise<void>, tls = false): Promise<void> {
+  const w = new Wire(port, tls);
   try {
     await talk(w);
   } finally {
@@ -87,6 +88,13 @@ async function conversation(port: number, talk: (w: Wire) => Promise<void>): Pro
 
 const b64 = (s: string) => Buffer.from(s).toString('base64');
 const sha1 = (...parts: Buffer[]) => createHash('sha1').update(Buffer.concat(parts)).digest();
+
+function pgFrame(type: string, body: Buffer): Buffer {
+  const head = Buffer.alloc(5);
+  head.write(type, 0, 'latin1');
+  head.writeUInt32BE(4 + body.length, 1);
+  return Buffer.concat([head, body]);
+}
 
 /** MySQL packets: 3-byte little-endian length, sequence id, payload. */
 function mysqlPacket(b: Buffer): { used: number; value: { seq: number; payload: Buffer } } | null {
@@ -194,12 +202,19 @@ export const LOGIN_ATTEMPTS: Record<string, LoginAttempt> = {
       const salt = auth.body.subarray(4, 8);
       const inner = createHash('md5').update(`${password}postgres`).digest('hex');
       password = `md5${createHash('md5').update(Buffer.concat([Buffer.from(inner), salt])).digest('hex')}`;
+    } else if (kind === 10) {
+      // SCRAM-SHA-256 (the default): client-first, then a client-final with a proof (a guess's proof costs a
+      // PBKDF2 the server never checks, so a random one stands in for it).
+      const first = `n,,n=,r=bench${n}nonce`;
+      const init = Buffer.concat([Buffer.from('SCRAM-SHA-256\0'), Buffer.alloc(4), Buffer.from(first)]);
+      init.writeInt32BE(first.length, 14);
+      w.write(pgFrame('p', init));
+      const cont = await w.read(pgMessage);
+      const nonce = /r=([^,]+)/.exec(cont.body.subarray(4).toString())?.[1];
+      if (cont.type !== 'R' || cont.body.readUInt32BE(0) !== 11 || !nonce) throw new Error('postgres: no SCRAM server-first');
+      password = `c=biws,r=${nonce},p=${Buffer.alloc(32, n & 0xff).toString('base64')}`;
     } else if (kind !== 3) throw new Error(`postgres: unsupported auth request ${kind}`);
-    const p = Buffer.from(`${password}\0`);
-    const msg = Buffer.alloc(5);
-    msg.write('p', 0);
-    msg.writeUInt32BE(4 + p.length, 1);
-    w.write(Buffer.concat([msg, p]));
+    w.write(pgFrame('p', kind === 10 ? Buffer.from(password) : Buffer.from(`${password}\0`)));
     const err = await w.read(pgMessage);
     if (err.type !== 'E') throw new Error(`postgres: expected an error, got ${err.type}`);
   }),

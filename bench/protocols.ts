@@ -10,7 +10,10 @@
  * The issue names no peer figures for these; the table shows the targets where it names them.
  */
 import { printTable, writeResult, option } from './harness.js';
-import { LOGIN_ATTEMPTS } from './_protocol-clients.js';
+import { LOGIN_ATTEMPTS as BASE_ATTEMPTS } from './_protocol-clients.js';
+import { WINDOWS_WEB_ATTEMPTS } from './_windows-web-clients.js';
+
+const LOGIN_ATTEMPTS = { ...BASE_ATTEMPTS, ...WINDOWS_WEB_ATTEMPTS };
 import { child, nextJson, triggerLatency } from './_sensor-child.js';
 
 interface Rate {

@@ -80,6 +80,7 @@ describe('lnmt sensor', () => {
     s.on('data', (d) => (got += d.toString('latin1')));
     /** Waits until `t` has appeared `n` times in everything received. */
     const until = (t: string, n = 1) => waitFor(`telnet "${t}" x${n}`, () => (got.split(t).length - 1 >= n ? true : undefined), 10_000);
+    s.write(Buffer.from([255, 252, 24, 255, 252, 32, 255, 252, 35, 255, 252, 39])); // WONT to telnetd's first DOs
     await until(' login: ');
     s.write('admin\r\n');
     await until('Password: ');

@@ -1,5 +1,6 @@
 /** A fixed persona for runtime and service tests (installs get generated ones). */
 import type { Persona } from '../../src/honeynet/persona/persona.js';
+import { generatePersonaTls } from '../../src/honeynet/persona/persona-tls.js';
 
 export const TEST_PERSONA: Persona = {
   version: 1, id: 'p1', createdAt: '2026-01-01T00:00:00Z', hostname: 'fs01', domain: '',
@@ -12,3 +13,5 @@ export const TEST_PERSONA: Persona = {
   machineId: '4f1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e', bootTime: Date.now() - 30 * 86_400_000,
   hostKeys: { ed25519: '', ecdsa: '', rsa: '' },
 };
+// Certificates like an install's (HTTPS, xrdp): made once per test process.
+TEST_PERSONA.tls = generatePersonaTls(TEST_PERSONA);

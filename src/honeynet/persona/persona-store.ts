@@ -103,14 +103,7 @@ function applyOverrides(persona: Persona, overrides: PersonaOverrides, file: str
  */
 async function writeIfAbsent(file: string, persona: Persona): Promise<Persona> {
   await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(persona, null, 2)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  const tmp = await writePrivateTemp(file, persona);
   try {
     await link(tmp, file);
   } catch (err) {
@@ -131,14 +124,7 @@ async function writeIfAbsent(file: string, persona: Persona): Promise<Persona> {
  */
 async function addTls(file: string, persona: Persona): Promise<Persona> {
   const upgraded: Persona = { ...persona, tls: generatePersonaTls(persona) };
-  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(tmp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(upgraded, null, 2)}\n`, 'utf8');
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  const tmp = await writePrivateTemp(file, upgraded);
   try {
     await rename(tmp, file);
   } catch (err) {
@@ -147,6 +133,19 @@ async function addTls(file: string, persona: Persona): Promise<Persona> {
   }
   await syncDir(dirname(file));
   return upgraded;
+}
+
+/** The persona as JSON in a new private (0600: it holds private keys) temporary file next to `file`, flushed. */
+async function writePrivateTemp(file: string, persona: Persona): Promise<string> {
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const handle = await open(tmp, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(persona, null, 2)}\n`, 'utf8');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return tmp;
 }
 
 /** Makes the new directory entry durable (a crash right after start must not lose the persona). */

@@ -6,6 +6,10 @@ import { VNC_DEFAULTS, VncSettingsSchema } from '../../../honeynet/services/vnc/
 import { REDIS_DEFAULTS, RedisSettingsSchema } from '../../../honeynet/services/redis/redis-settings.js';
 import { MYSQL_DEFAULTS, MysqlSettingsSchema } from '../../../honeynet/services/mysql/mysql-settings.js';
 import { POSTGRES_DEFAULTS, PostgresSettingsSchema } from '../../../honeynet/services/postgres/postgres-settings.js';
+import { HTTP_DEFAULTS, HttpSettingsSchema } from '../../../honeynet/services/http/http-settings.js';
+import { MSSQL_DEFAULTS, MssqlSettingsSchema } from '../../../honeynet/services/mssql/mssql-settings.js';
+import { SMB_DEFAULTS, SmbSettingsSchema } from '../../../honeynet/services/smb/smb-settings.js';
+import { RDP_DEFAULTS, RdpSettingsSchema } from '../../../honeynet/services/rdp/rdp-settings.js';
 import { BANNER_DEFAULTS, BannerSettingsSchema } from '../../../honeynet/services/banner/banner-settings.js';
 import { DECOY_DEFAULTS, DecoySettingsSchema } from '../../../honeynet/services/decoy/decoy-settings.js';
 
@@ -86,10 +90,20 @@ export const HoneynetConfigSchema = Type.Object(
         telnet: LoginService,
         ftp: serviceSettings(FtpSettingsSchema),
         smtp: serviceSettings(SmtpSettingsSchema),
+        /** nginx or Apache as the persona's OS ships them, with a login portal and the probe paths. */
+        http: serviceSettings(HttpSettingsSchema),
+        /** The same over TLS with the persona's snakeoil certificate. */
+        https: serviceSettings(HttpSettingsSchema),
         vnc: serviceSettings(VncSettingsSchema),
         redis: serviceSettings(RedisSettingsSchema),
         mysql: serviceSettings(MysqlSettingsSchema),
         postgres: serviceSettings(PostgresSettingsSchema),
+        /** `flavor: samba` (a Linux persona's own) or `windows` (a Windows Server: configure it knowingly). */
+        smb: serviceSettings(SmbSettingsSchema),
+        /** `flavor: xrdp` (a Linux persona's own) or `windows` (Remote Desktop with NLA). */
+        rdp: serviceSettings(RdpSettingsSchema),
+        /** Microsoft SQL Server for Linux (a real product on a Linux host). */
+        mssql: serviceSettings(MssqlSettingsSchema),
       },
       { additionalProperties: false },
     ),
@@ -133,10 +147,15 @@ export function honeynetDefaults(): HoneynetConfig {
       telnet: { enabled: true, port: 2323, bind: '0.0.0.0', auth: { mode: 'after', attempts: 2 }, failDelayMs: 3000, maxAttempts: 3 },
       ftp: { enabled: true, port: 2121, bind: '0.0.0.0', ...FTP_DEFAULTS },
       smtp: { enabled: true, port: 2525, bind: '0.0.0.0', ...SMTP_DEFAULTS },
+      http: { enabled: true, port: 8080, bind: '0.0.0.0', ...HTTP_DEFAULTS },
+      https: { enabled: true, port: 8443, bind: '0.0.0.0', ...HTTP_DEFAULTS },
       vnc: { enabled: true, port: 15900, bind: '0.0.0.0', ...VNC_DEFAULTS },
       redis: { enabled: true, port: 16379, bind: '0.0.0.0', ...REDIS_DEFAULTS },
       mysql: { enabled: true, port: 13306, bind: '0.0.0.0', ...MYSQL_DEFAULTS },
       postgres: { enabled: true, port: 15432, bind: '0.0.0.0', ...POSTGRES_DEFAULTS },
+      smb: { enabled: true, port: 1445, bind: '0.0.0.0', ...SMB_DEFAULTS },
+      rdp: { enabled: true, port: 13389, bind: '0.0.0.0', ...RDP_DEFAULTS },
+      mssql: { enabled: true, port: 11433, bind: '0.0.0.0', ...MSSQL_DEFAULTS },
     },
   };
 }
