@@ -175,6 +175,53 @@ export interface EventPayloads {
   'honeypot.upload': HoneypotRef & { filename: string; size: number; sha256: string; quarantine: string | null; truncated: boolean; via: string };
   'honeypot.forward_request': HoneypotRef & { kind: 'direct-tcpip' | 'tcpip-forward' | 'streamlocal' | 'x11' | 'agent' | 'url'; dst_host: string; dst_port_requested: number };
   'honeypot.close': HoneypotRef & { duration_ms: number; bytes_in: number; bytes_out: number; reason: string };
+  /** A planted canary (credential, URL, file) was used: the strongest signal there is (bait files emit it). */
+  'canary.used': { canary_id: string; kind: 'credential' | 'url' | 'file'; src_ip: string; service?: string; username?: string; detail?: string };
+  'threat.detected': {
+    /** The rule's name and its type in the rule registry. */
+    rule: string;
+    rule_type: string;
+    severity: 'low' | 'medium' | 'high' | 'critical';
+    src_ip: string;
+    /** The source's decayed threat score after this detection's evidence. */
+    score: number;
+    summary: string;
+    /** Ids of the events that made the rule fire (bounded). */
+    evidence: string[];
+    sensors: string[];
+    /** The source is a device of our own inventory: an internal host touched a honeypot. */
+    device?: { id: number; ip: string; hostname: string | null; mac: string | null; vendor: string | null; first_seen: string | null };
+  };
+  'campaign.detected': CampaignPayload;
+  'campaign.updated': CampaignPayload;
+  'decision.added': {
+    id: string;
+    /** An IP address or CIDR. */
+    target: string;
+    action: 'ban' | 'tag';
+    reason: string;
+    origin: 'rule' | 'manual' | 'api';
+    rule?: string;
+    expires_at: string | null;
+    /** How many times this target was decided on before (repeat offenders get longer bans). */
+    escalation: number;
+  };
+  'decision.removed': { id: string; target: string; reason: 'expired' | 'manual' | 'replaced' };
+}
+
+/** Sources and sensors that share behaviour within a window (a "campaign"). */
+export interface CampaignPayload {
+  campaign_id: string;
+  /** What the members share. */
+  kind: 'credentials' | 'commands' | 'uploads' | 'timing';
+  key: string;
+  members: number;
+  /** A bounded sample of the member sources. */
+  sources: string[];
+  sensors: string[];
+  first_seen: string;
+  last_seen: string;
+  score: number;
 }
 
 export type EventType = keyof EventPayloads;
@@ -205,6 +252,12 @@ export const EVENT_CATALOGUE: { readonly [T in EventType]: { description: string
   'honeypot.upload': { description: 'A file an attacker uploaded or fetched into a honeypot, kept in quarantine by its sha256.', severity: 'warning' },
   'honeypot.forward_request': { description: 'An attacker asked a honeypot to open a connection or forward a port (always refused).', severity: 'warning' },
   'honeypot.close': { description: 'A honeypot session ended; carries its duration, bytes in and out, and why it ended.', severity: 'info' },
+  'canary.used': { description: 'A planted canary credential, URL or file was used; names the canary and the source.', severity: 'warning' },
+  'threat.detected': { description: 'A detection rule fired for a source: severity, rule, evidence event ids, the decayed score, and the inventory device if it is ours.', severity: 'warning' },
+  'campaign.detected': { description: 'Several sources or sensors share credentials, commands, uploads or timing: a new campaign.', severity: 'warning' },
+  'campaign.updated': { description: 'A campaign grew past a threshold (members, sensors or score).', severity: 'notice' },
+  'decision.added': { description: 'A source or CIDR was banned or tagged (by a rule or by hand), with its expiry.', severity: 'notice' },
+  'decision.removed': { description: 'A decision ended: expired, removed by hand, or replaced by a longer one.', severity: 'info' },
 };
 
 export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];

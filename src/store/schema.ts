@@ -1,6 +1,8 @@
 import type { Generated, Selectable } from 'kysely';
 import type { CheckResultsTable, CheckRollupsTable, ChecksTable, LnmtStateTable } from './tables/monitor.js';
+import type { DecisionTables } from './tables/decisions.js';
 import type { HoneynetTables } from './tables/honeynet.js';
+import type { ThreatTables } from './tables/threat.js';
 import type { NotifyTables } from './tables/notify.js';
 import type { SchedulerTables } from './tables/scheduler.js';
 
@@ -86,7 +88,7 @@ export interface EventsTable {
 }
 
 /** Each area's tables live in `tables/<area>.ts`; this is their union. */
-export interface Database extends SchedulerTables, NotifyTables, HoneynetTables {
+export interface Database extends SchedulerTables, NotifyTables, HoneynetTables, ThreatTables, DecisionTables {
   devices: DevicesTable;
   device_status_history: DeviceStatusHistoryTable;
   scans: ScansTable;

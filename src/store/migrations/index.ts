@@ -5,6 +5,8 @@ import * as m0002 from './0002-monitor.js';
 import * as m0003 from './0003-scheduler.js';
 import * as m0004 from './0004-notify.js';
 import * as m0005 from './0005-honeynet.js';
+import * as m0006 from './0006-threat.js';
+import * as m0007 from './0007-decisions.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -15,6 +17,8 @@ const MIGRATIONS: Array<[string, { up(db: Kysely<any>, d: Dialect): Promise<void
   ['0003-scheduler', m0003],
   ['0004-notify', m0004],
   ['0005-honeynet', m0005],
+  ['0006-threat', m0006],
+  ['0007-decisions', m0007],
 ];
 
 class ListProvider implements MigrationProvider {
