@@ -48,11 +48,13 @@ export async function run(args: string[]): Promise<void> {
   const clients = option(args, 'clients', 50);
   const loadSeconds = option(args, 'load-seconds', 60);
   const latencyN = option(args, 'latency', 300);
+  /** `--only http,https`: measure these services alone (the mixed load then runs them only). */
+  const only = option(args, 'only', '').split(',').filter(Boolean);
   const sensor = child('_honeypot-sensor.ts', ['0', '0', '1', '20000']);
   const send = (l: string) => sensor.proc.stdin!.write(`${l}\n`);
   try {
     const { ports, decoys } = await nextJson<{ ports: Record<string, number>; decoys: number }>(sensor.lines);
-    const services = Object.keys(ports).filter((s) => LOGIN_ATTEMPTS[s]);
+    const services = Object.keys(ports).filter((s) => s in LOGIN_ATTEMPTS && (only.length === 0 || only.includes(s)));
     await new Promise((r) => setTimeout(r, 1000));
     send('rss');
     const idle = await nextJson<{ rss: number }>(sensor.lines);

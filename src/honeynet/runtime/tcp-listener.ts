@@ -36,6 +36,13 @@ export async function listenAdmitting(o: AdmittingListenerOptions, admitted: (so
   const server: Server = createServer({ noDelay: true, pauseOnConnect: o.paused === true }, (socket: Socket) => {
     socket.on('error', () => {});
     const ref = connectionRef(socket, o.service, o.port);
+    // Reset before we accepted it (a connect scan's RST often beats accept()): Node cannot read the peer's address
+    // any more, so the connection is recorded (it is still a probe of this port) with an unknown source and dropped.
+    if (socket.remoteAddress === undefined) {
+      o.sink.emit('honeypot.connect', ref, '', { ...o.connectDetail, refused: 'reset before accept' });
+      socket.destroy();
+      return;
+    }
     const admission = o.limits.admit(ref.src_ip);
     if (!admission.ok) {
       o.sink.emit('honeypot.connect', ref, '', { ...o.connectDetail, refused: admission.reason });
