@@ -11,6 +11,7 @@ import { rateLimitPlugin } from './plugins/rate-limit.js';
 import { swaggerPlugin } from './plugins/swagger.js';
 import { ResponseCache } from './response-cache.js';
 import { checkRoutes } from './routes/checks.js';
+import { decisionRoutes } from './routes/decisions.js';
 import { deviceRoutes } from './routes/devices.js';
 import { healthRoutes } from './routes/health.js';
 import { honeypotRoutes } from './routes/honeypot.js';
@@ -18,6 +19,7 @@ import { metricsRoutes } from './routes/metrics.js';
 import { notificationRoutes } from './routes/notifications.js';
 import { scanRoutes } from './routes/scans.js';
 import { schedulerRoutes } from './routes/scheduler.js';
+import { threatRoutes } from './routes/threats.js';
 import { validatorCompiler } from './validation.js';
 
 export interface BuildAppOptions {
@@ -96,6 +98,8 @@ export async function buildApp(ctx: AppContext, opts: BuildAppOptions = {}): Pro
   await app.register(honeypotRoutes, { ctx });
   await app.register(schedulerRoutes, { ctx });
   await app.register(notificationRoutes, { ctx });
+  await app.register(threatRoutes, { ctx });
+  await app.register(decisionRoutes, { ctx });
   await app.register(metricsRoutes, { ctx });
   await app.ready();
   return app as unknown as FastifyInstance;

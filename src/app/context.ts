@@ -13,6 +13,7 @@ import { loadOrCreatePersona } from '../honeynet/persona/persona-store.js';
 import { Monitor } from '../monitor/monitor.js';
 import { registerMonitorMetrics } from '../monitor/monitor-metrics.js';
 import { NotificationService } from '../notify/notification-service.js';
+import { ResponseService } from '../response/response-service.js';
 import { getCheckType } from '../monitor/types/index.js';
 import { createScheduler } from '../scheduler/create-scheduler.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -27,6 +28,8 @@ import { EventRepo } from '../store/repositories/event-repo.js';
 import { ScanRepo } from '../store/repositories/scan-repo.js';
 import { TokenRepo } from '../store/repositories/token-repo.js';
 import type { Store } from '../store/store.js';
+import { threatConfig } from '../core/config/sections/threat.js';
+import { ThreatService } from '../threat/threat-service.js';
 
 /** Health of a long-running part (listener, subscriber), reported by /api/health and `lnmt status`. */
 export interface ComponentHealth {
@@ -70,8 +73,12 @@ export interface AppContext {
   sensor: Sensor;
   /** Notification channels (catalog, test, delivery log) and the alert pipeline (started by `serve`). */
   notify: NotificationService;
+  /** Decisions (bans, tags), the blocklist and, when started, detections → decisions, expiry, nftables enforcement. */
+  response: ResponseService;
   /** Jobs (definitions, manual runs, history, the job-type registry) and the job loop (started by `serve`). */
   scheduler: Scheduler;
+  /** Threat detection: attacker profiles, rules, campaigns (pipeline started by `serve` when `threat.enabled`). */
+  threat: ThreatService;
   components: Map<string, ComponentHealth>;
   /** Registered by each area in `createContext`; started only by `startBackground()` (serve), not by CLI commands. */
   background: BackgroundService[];
@@ -142,6 +149,10 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
   });
   registerMonitorMetrics(metrics.registry, monitor.service);
   const background: BackgroundService[] = [{ name: 'monitor', start: () => monitor.start(), stop: () => monitor.stop() }];
+  // Before the sensor, so the pipeline is subscribed before the first honeypot event; the app's archive
+  // subscriber already stores events when persistEvents is on.
+  const threat = new ThreatService({ store, bus, config, logger, registry: metrics.registry, archive: !(opts.persistEvents ?? true) });
+  if (threatConfig(config.threat).enabled) background.push(threat);
   const sensor = new Sensor({
     config,
     bus,
@@ -154,6 +165,10 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
   const notify = new NotificationService({ config, store, bus, logger });
   // First to start and last to stop, so alerts cover what the other services emit while starting and stopping.
   if (config.notify.enabled) background.unshift(notify);
+  const response = new ResponseService({ config, store, bus, logger });
+  // Its alert rules join the notifier's before the notifier subscribes (start reads the rule list).
+  response.registerAlertRules(notify.rules);
+  background.push(response);
   const scheduler = createScheduler({ store, bus, sensor: config.node.name, config: config.scheduler, logger, scans, monitor });
   // Last to start and first to stop: its jobs use the monitor and the scanner.
   if (config.scheduler.enabled) background.push(scheduler);
@@ -171,7 +186,9 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
     monitor,
     sensor,
     notify,
+    response,
     scheduler,
+    threat,
     components,
     background,
     async startBackground() {

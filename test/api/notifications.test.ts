@@ -126,7 +126,7 @@ describe('rules and the delivery log', () => {
   it('GET /rules lists the rules with their effective settings', async () => {
     const r = (await req('GET', `${BASE}/rules`, undefined, 'viewer')).json();
     const byId = Object.fromEntries(r.items.map((x: { id: string }) => [x.id, x]));
-    assert.deepEqual(Object.keys(byId).sort(), ['cert-expiring', 'check-flapping', 'check-state', 'device-state', 'job-failed', 'new-device']);
+    assert.deepEqual(Object.keys(byId).sort(), ['cert-expiring', 'check-flapping', 'check-state', 'decision-added', 'device-state', 'job-failed', 'new-device', 'threat-detected']);
     assert.deepEqual({ enabled: byId['check-state'].enabled, throttle: byId['check-state'].throttleMinutes, events: byId['check-state'].events }, { enabled: true, throttle: 0, events: ['check.state_changed'] });
     assert.equal(byId['cert-expiring'].throttleMinutes, 1440);
   });

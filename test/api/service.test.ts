@@ -104,7 +104,9 @@ describe('health, metrics, OpenAPI, compression', () => {
       const doc = r.json();
       assert.equal(doc.openapi, '3.1.0');
       assert.deepEqual(Object.keys(doc.paths).sort(), [
+        '/api/attackers', '/api/attackers/{ip}', '/api/blocklist', '/api/campaigns',
         '/api/checks', '/api/checks/{id}', '/api/checks/{id}/history', '/api/checks/{id}/run',
+        '/api/decisions', '/api/decisions/{id}',
         '/api/devices', '/api/devices/{id}', '/api/devices/{id}/uptime', '/api/health',
         '/api/honeypot/sessions', '/api/honeypot/sessions/{id}', '/api/honeypot/sessions/{id}/transcript',
         '/api/notifications/channels', '/api/notifications/channels/{id}', '/api/notifications/channels/{id}/test', '/api/notifications/log', '/api/notifications/rules',

@@ -1,6 +1,8 @@
 import type { CommandGroup } from '../runtime.js';
 import { checksCommands } from './checks.js';
+import { blocklistCommands } from './blocklist.js';
 import { configCommands } from './config.js';
+import { decisionsCommands } from './decisions.js';
 import { devicesCommands } from './devices.js';
 import { honeypotCommands } from './honeypot.js';
 import { jobsCommands } from './jobs.js';
@@ -9,6 +11,7 @@ import { scanCommands } from './scan.js';
 import { sensorCommands } from './sensor.js';
 import { serveCommands } from './serve.js';
 import { statusCommands } from './status.js';
+import { threatsCommands } from './threats.js';
 import { tokenCommands } from './token.js';
 import { uptimeCommands } from './uptime.js';
 
@@ -17,4 +20,4 @@ import { uptimeCommands } from './uptime.js';
  * `CommandGroup`, added here. Group modules import only types and light helpers at top level; everything
  * heavy is loaded inside the actions.
  */
-export const COMMAND_GROUPS: readonly CommandGroup[] = [scanCommands, devicesCommands, checksCommands, uptimeCommands, jobsCommands, notifyCommands, honeypotCommands, statusCommands, serveCommands, sensorCommands, tokenCommands, configCommands];
+export const COMMAND_GROUPS: readonly CommandGroup[] = [scanCommands, devicesCommands, checksCommands, uptimeCommands, jobsCommands, notifyCommands, honeypotCommands, threatsCommands, decisionsCommands, blocklistCommands, statusCommands, serveCommands, sensorCommands, tokenCommands, configCommands];

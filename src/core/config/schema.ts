@@ -3,6 +3,8 @@ import { HoneynetConfigSchema } from './sections/honeynet.js';
 import { MonitorConfigSchema } from './sections/monitor.js';
 import { NotifyConfigSchema } from './sections/notify.js';
 import { SchedulerConfigSchema } from './sections/scheduler.js';
+import { ThreatConfigSchema } from './sections/threat.js';
+import { ResponseConfigSchema } from './sections/response.js';
 
 const Port = Type.Integer({ minimum: 1, maximum: 65535 });
 /** `192.0.2.53`, `192.0.2.53:5353`, `2001:db8::53` or `[2001:db8::53]:5353` — what the resolver accepts. */
@@ -102,6 +104,10 @@ export const ConfigSchema = Type.Object(
     scheduler: SchedulerConfigSchema,
     notify: NotifyConfigSchema,
     honeynet: HoneynetConfigSchema,
+    /** Optional so configs without it stay valid; `threatConfig()` fills the defaults. */
+    threat: Type.Optional(ThreatConfigSchema),
+    /** Optional as a whole: every key has a default in `responseSettings` (src/response/response-settings.ts). */
+    response: Type.Optional(ResponseConfigSchema),
   },
   { additionalProperties: false },
 );

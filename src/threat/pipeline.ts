@@ -1,0 +1,448 @@
+import type { Logger } from 'pino';
+import type { ThreatConfig } from '../core/config/sections/threat.js';
+import type { AnyEvent, CampaignPayload, EventPayloads, LnmtEvent } from '../core/events.js';
+import { makeEvent } from '../core/events.js';
+import type { Clock } from '../scheduler/clock.js';
+import type { CampaignRepo, CampaignWrite } from '../store/repositories/campaign-repo.js';
+import type { EventRepo } from '../store/repositories/event-repo.js';
+import type { ThreatAppliedRepo } from '../store/repositories/threat-applied-repo.js';
+import type { ThreatDetectionRepo } from '../store/repositories/threat-detection-repo.js';
+import type { ThreatProfileRepo } from '../store/repositories/threat-profile-repo.js';
+import type { Store } from '../store/store.js';
+import { considerCampaign } from './campaigns.js';
+import { decayed } from './decay.js';
+import type { DeviceIndex, InternalDevice } from './device-index.js';
+import { networkOf, normalizeCommand, sequenceKey } from './fingerprints.js';
+import { Lru } from './lru.js';
+import { PROFILE_BOUNDS, addFirst, addRecent, addScore, addSource, touch, type Profile, type ProfileKind } from './profile.js';
+import { ProfileCache } from './profile-cache.js';
+import type { GeoLookup, ReverseDns } from './reverse-dns.js';
+import type { RuleEngine } from './rules/rule-engine.js';
+import { SEVERITIES, type ThreatSeverity } from './rules/rule-type.js';
+import { normalizeEvent, type ThreatEvent } from './threat-event.js';
+
+export interface PipelineRepos {
+  profiles: ThreatProfileRepo;
+  applied: ThreatAppliedRepo;
+  detections: ThreatDetectionRepo;
+  campaigns: CampaignRepo;
+  events: EventRepo;
+}
+
+export interface PipelineDeps {
+  store: Store;
+  repos: PipelineRepos;
+  config: ThreatConfig;
+  rules: RuleEngine;
+  devices: DeviceIndex;
+  clock: Clock;
+  logger: Logger;
+  /** Name of this node: the `sensor` of the events the pipeline emits. */
+  node: string;
+  /** Where detections and campaign events go once committed (the bus). */
+  publish: (events: AnyEvent[]) => Promise<void>;
+  /** Also write input events to the `events` table (off when the app's archive subscriber already does). */
+  archive: boolean;
+  rdns?: ReverseDns | null;
+  geo?: GeoLookup | null;
+}
+
+export interface PipelineStats {
+  queued: number;
+  applied: number;
+  duplicates: number;
+  invalid: number;
+  detections: number;
+  campaigns: number;
+  batches: number;
+  hotProfiles: number;
+  profileLoads: number;
+  failedBatches: number;
+}
+
+interface Pending {
+  events: readonly AnyEvent[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Commands kept per open session for its sequence fingerprint. */
+const SESSION_COMMANDS = 64;
+/** Sessions whose commands are tracked at once (LRU). */
+const MAX_SESSIONS = 50_000;
+
+function raise(sev: ThreatSeverity, steps: number): ThreatSeverity {
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, SEVERITIES.indexOf(sev) + steps)]!;
+}
+
+/**
+ * The threat pipeline: a bounded queue in front of one worker that takes whatever is queued (up to `maxBatch`
+ * events) and, in ONE store transaction, skips events already applied (redelivery), archives them (optional),
+ * applies them to attacker profiles and aggregates, runs the rules and campaign checks, and writes the dirty
+ * profiles, the applied ids, the detections and the campaigns. `ingest()` resolves only after that commit, so
+ * a producer (the bus) acknowledges only what is durable; detections are published after the commit from an
+ * outbox, so a crash in between re-publishes them at start-up (same ids: the bus dedups them).
+ */
+export class ThreatPipeline {
+  private readonly queue: Pending[] = [];
+  private queued = 0;
+  private running = false;
+  private spaceWaiters: Array<() => void> = [];
+  private idleWaiters: Array<() => void> = [];
+  private readonly cache: ProfileCache;
+  private readonly sessions = new Lru<string, string[]>(MAX_SESSIONS);
+  private readonly ignoredCreds: Set<string>;
+  private readonly deposits: Record<string, number>;
+  private closed = false;
+  readonly stats: PipelineStats = { queued: 0, applied: 0, duplicates: 0, invalid: 0, detections: 0, campaigns: 0, batches: 0, hotProfiles: 0, profileLoads: 0, failedBatches: 0 };
+  /** Called with each committed batch's size and duration (metrics). */
+  onBatch: ((size: number, seconds: number, ok: boolean) => void) | null = null;
+
+  constructor(private readonly deps: PipelineDeps) {
+    // A batch touches up to ~6 profiles per event (source, network, credential, hash, sequence, timing); they
+    // must all fit at once or a prefetched profile could be evicted before use and be recreated empty.
+    this.cache = new ProfileCache(Math.max(deps.config.hotProfiles, deps.config.maxBatch * 6), deps.repos.profiles, deps.config.halfLifeMs);
+    this.ignoredCreds = new Set(deps.config.campaigns.ignoreCredentials);
+    this.deposits = deps.config.deposits;
+  }
+
+  /** Events waiting for the worker (the queue-depth metric). */
+  get depth(): number {
+    return this.queued;
+  }
+
+  get hotProfiles(): number {
+    return this.cache.size;
+  }
+
+  /** A profile held in memory, if hot (tests, API fast path). */
+  peekProfile(kind: ProfileKind, key: string): Profile | undefined {
+    return this.cache.peek(kind, key);
+  }
+
+  /**
+   * Queues events and resolves once they are committed (or rejects when their batch failed: the caller
+   * redelivers). Waits while the queue is full: that wait is the backpressure the bus passes on to producers.
+   */
+  async ingest(events: readonly AnyEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    if (this.closed) throw new Error('threat pipeline is stopped');
+    while (this.queued > 0 && this.queued + events.length > this.deps.config.maxQueue) await new Promise<void>((r) => this.spaceWaiters.push(r));
+    const done = new Promise<void>((resolve, reject) => this.queue.push({ events, resolve, reject }));
+    this.queued += events.length;
+    this.stats.queued = this.queued;
+    if (!this.running) {
+      this.running = true;
+      // Next tick: lets producers that publish in the same tick join the batch (group commit).
+      setImmediate(() => void this.work());
+    }
+    return done;
+  }
+
+  /** Resolves when nothing is queued or in flight. */
+  idle(): Promise<void> {
+    if (!this.running && this.queue.length === 0) return Promise.resolve();
+    return new Promise((r) => this.idleWaiters.push(r));
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    this.closed = true;
+  }
+
+  /** Publishes detections committed but not published (a crash between commit and publish). */
+  async republish(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const pending = await this.deps.repos.detections.unpublished(1000);
+      if (pending.length === 0) return total;
+      await this.deps.publish(pending);
+      await this.deps.repos.detections.markPublished(pending.map((e) => e.id));
+      total += pending.length;
+    }
+  }
+
+  private async work(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const group: Pending[] = [];
+        let n = 0;
+        while (this.queue.length > 0 && (group.length === 0 || n + this.queue[0]!.events.length <= this.deps.config.maxBatch)) {
+          const p = this.queue.shift()!;
+          group.push(p);
+          n += p.events.length;
+        }
+        const all = group.length === 1 ? group[0]!.events : group.flatMap((p) => p.events);
+        try {
+          for (let i = 0; i < all.length; i += this.deps.config.maxBatch) await this.processBatch(all.slice(i, i + this.deps.config.maxBatch));
+          for (const p of group) p.resolve();
+        } catch (err) {
+          this.stats.failedBatches++;
+          this.deps.logger.error({ err, events: all.length }, 'threat pipeline: batch failed; it will be redelivered');
+          for (const p of group) p.reject(err);
+        }
+        this.queued -= n;
+        this.stats.queued = this.queued;
+        const w = this.spaceWaiters;
+        this.spaceWaiters = [];
+        for (const r of w) r();
+      }
+    } finally {
+      this.running = false;
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const r of w) r();
+    }
+  }
+
+  /** One batch, one transaction. */
+  private async processBatch(batch: readonly AnyEvent[]): Promise<void> {
+    const started = performance.now();
+    const { store, repos, config } = this.deps;
+    // 1. Validate once; drop repeats inside the batch.
+    const seen = new Set<string>();
+    const valid: ThreatEvent[] = [];
+    for (const raw of batch) {
+      if (seen.has(raw.id)) {
+        this.stats.duplicates++;
+        continue;
+      }
+      seen.add(raw.id);
+      const n = normalizeEvent(raw);
+      if (!n.ok) {
+        this.stats.invalid++;
+        this.deps.logger.debug({ id: raw.id, type: raw.type, reason: n.reason }, 'threat pipeline: event skipped');
+        continue;
+      }
+      valid.push(n.event);
+    }
+    await this.deps.devices.refreshIfStale();
+    // 2. Skip what an earlier (crashed or redelivered) batch already applied.
+    const already = valid.length ? await repos.applied.applied(valid.map((e) => e.id)) : new Set<string>();
+    const fresh = already.size ? valid.filter((e) => !already.has(e.id)) : valid;
+    this.stats.duplicates += valid.length - fresh.length;
+    // 3. Bring every profile the batch touches into memory (one query per kind for the cold ones).
+    const wanted = new Map<string, { kind: ProfileKind; key: string; time: number }>();
+    const want = (kind: ProfileKind, key: string, time: number) => {
+      const id = ProfileCache.id(kind, key);
+      if (!wanted.has(id)) wanted.set(id, { kind, key, time });
+    };
+    for (const ev of fresh) {
+      want('ip', ev.src, ev.time);
+      want('net', networkOf(ev.src), ev.time);
+      if (ev.type === 'honeypot.auth' && ev.username !== null) want('cred', `${ev.username}:${ev.secret ?? ''}`, ev.time);
+      if (ev.type === 'honeypot.upload' && ev.sha256) want('upload', ev.sha256, ev.time);
+      if (ev.type === 'honeypot.payload' && ev.sha256) want('payload', ev.sha256, ev.time);
+    }
+    await this.cache.prefetch(wanted);
+    // Second round: keys that depend on the first (first contact of a new source → timing bucket; a session's
+    // command sequence, known at its close).
+    const second = new Map<string, { kind: ProfileKind; key: string; time: number }>();
+    const bucketMs = config.campaigns.timingBucketMs;
+    const sessionCmds = new Map<string, string[]>();
+    for (const ev of fresh) {
+      if (this.cache.created.has(ProfileCache.id('ip', ev.src))) {
+        const key = this.timingKey(ev, bucketMs);
+        second.set(ProfileCache.id('timing', key), { kind: 'timing', key, time: ev.time });
+      }
+      if (!ev.session) continue;
+      if (ev.type === 'honeypot.command' && ev.input) {
+        let cmds = sessionCmds.get(ev.session);
+        if (!cmds) sessionCmds.set(ev.session, (cmds = [...(this.sessions.peek(ev.session) ?? [])]));
+        if (cmds.length < SESSION_COMMANDS) cmds.push(normalizeCommand(ev.input));
+      } else if (ev.type === 'honeypot.close') {
+        const cmds = sessionCmds.get(ev.session) ?? this.sessions.peek(ev.session);
+        if (cmds && cmds.length >= 2) {
+          const key = sequenceKey(cmds);
+          second.set(ProfileCache.id('command', key), { kind: 'command', key, time: ev.time });
+        }
+      }
+    }
+    if (second.size) await this.cache.prefetch(second);
+    this.stats.profileLoads = this.cache.loads;
+    // 4. Enrich new sources once (reverse DNS, GeoIP) before applying.
+    if (this.deps.rdns || this.deps.geo) await this.enrichNew(fresh);
+    // 5. Apply, score, match.
+    const detections: Array<LnmtEvent<'threat.detected'>> = [];
+    const campaignRows = new Map<string, CampaignWrite>();
+    const campaignEvents: Array<LnmtEvent<'campaign.detected' | 'campaign.updated'>> = [];
+    const now = this.deps.clock.now();
+    for (const ev of fresh) {
+      const isNew = this.cache.created.has(ProfileCache.id('ip', ev.src));
+      const p = this.cache.use('ip', ev.src, ev.time);
+      const device = this.deps.devices.get(ev.src);
+      if (device) p.deviceId = device.id;
+      this.applyToProfile(p, ev);
+      const members: Profile[] = [];
+      const net = this.cache.use('net', networkOf(ev.src), ev.time);
+      this.applyToAggregate(net, ev);
+      for (const agg of this.aggregatesOf(ev, isNew && p.events === 1)) {
+        this.applyToAggregate(agg, ev);
+        if (addSource(agg, ev.src, ev.time, config.campaigns.windowMs)) members.push(agg);
+        touch(agg, ev.time);
+      }
+      for (const f of this.deps.rules.evaluate(ev, p)) {
+        const severity = device ? raise(f.def.severity, config.internalSeverityBoost) : f.def.severity;
+        addScore(p, this.deposits[`detection.${severity}`] ?? 0, ev.time, config.halfLifeMs);
+        p.counts.detections++;
+        detections.push(this.detection(f.def.name, f.def.type.name, severity, ev, p, f.match.summary, f.match.evidence, device));
+      }
+      for (const agg of members) {
+        const c = considerCampaign(agg, config.campaigns, this.ignoredCreds, now, config.halfLifeMs);
+        if (!c) continue;
+        campaignRows.set(c.row.id, c.row);
+        if (c.type) campaignEvents.push(makeEvent(c.type, c.payload, { sensor: this.deps.node, now }) as LnmtEvent<'campaign.detected' | 'campaign.updated'>);
+      }
+    }
+    // 6. One transaction for everything the batch changed.
+    try {
+      await store.db.transaction().execute(async (trx) => {
+        if (this.deps.archive) await repos.events.insertMany(batch.filter((e) => !already.has(e.id)), trx);
+        await repos.profiles.upsertMany(this.cache.dirtyRows(), trx);
+        if (fresh.length) await repos.applied.insertMany(fresh.map((e) => e.id), trx);
+        await repos.detections.insertMany(detections, trx);
+        if (campaignRows.size) await repos.campaigns.upsertMany([...campaignRows.values()], trx);
+      });
+    } catch (err) {
+      this.cache.discard();
+      this.onBatch?.(batch.length, (performance.now() - started) / 1000, false);
+      throw err;
+    }
+    this.cache.committed();
+    this.stats.applied += fresh.length;
+    this.stats.batches++;
+    this.stats.hotProfiles = this.cache.size;
+    this.onBatch?.(batch.length, (performance.now() - started) / 1000, true);
+    // 7. Publish after commit; a failure leaves them in the outbox for `republish()`.
+    if (detections.length || campaignEvents.length) {
+      this.stats.detections += detections.length;
+      this.stats.campaigns += campaignEvents.length;
+      try {
+        await this.deps.publish([...detections, ...campaignEvents] as AnyEvent[]);
+        if (detections.length) await repos.detections.markPublished(detections.map((d) => d.id));
+      } catch (err) {
+        this.deps.logger.error({ err, detections: detections.length }, 'threat pipeline: publishing detections failed; they stay in the outbox');
+      }
+    }
+  }
+
+  private async enrichNew(events: readonly ThreatEvent[]): Promise<void> {
+    const ips = new Set<string>();
+    for (const ev of events) if (this.cache.created.has(ProfileCache.id('ip', ev.src))) ips.add(ev.src);
+    await Promise.all(
+      [...ips].map(async (ip) => {
+        const p = this.cache.peek('ip', ip);
+        if (!p) return;
+        if (this.deps.geo) p.geo = this.deps.geo(ip);
+        if (this.deps.rdns) p.rdns = await this.deps.rdns.lookup(ip);
+      }),
+    );
+  }
+
+  /** The aggregates (besides the network) an event counts towards as a member. */
+  private aggregatesOf(ev: ThreatEvent, firstContact: boolean): Profile[] {
+    const out: Profile[] = [];
+    if (ev.type === 'honeypot.auth' && ev.username !== null) out.push(this.cache.use('cred', `${ev.username}:${ev.secret ?? ''}`, ev.time));
+    if (ev.type === 'honeypot.upload' && ev.sha256) out.push(this.cache.use('upload', ev.sha256, ev.time));
+    if (ev.type === 'honeypot.payload' && ev.sha256) out.push(this.cache.use('payload', ev.sha256, ev.time));
+    if (ev.session && ev.type === 'honeypot.command' && ev.input) {
+      let cmds = this.sessions.get(ev.session);
+      if (!cmds) this.sessions.set(ev.session, (cmds = []));
+      if (cmds.length < SESSION_COMMANDS) cmds.push(normalizeCommand(ev.input));
+    }
+    if (ev.session && ev.type === 'honeypot.close') {
+      const cmds = this.sessions.get(ev.session);
+      this.sessions.delete(ev.session);
+      // A single command (`uname -a`) is what every bot types; a sequence of two or more identifies a script.
+      if (cmds && cmds.length >= 2) {
+        const agg = this.cache.use('command', sequenceKey(cmds), ev.time);
+        if (agg.commands.length === 0) agg.commands.push(...cmds.slice(0, PROFILE_BOUNDS.commands));
+        out.push(agg);
+      }
+    }
+    if (firstContact) out.push(this.cache.use('timing', this.timingKey(ev, this.deps.config.campaigns.timingBucketMs), ev.time));
+    return out;
+  }
+
+  private timingKey(ev: ThreatEvent, bucketMs: number): string {
+    return `${new Date(Math.floor(ev.time / bucketMs) * bucketMs).toISOString()}/${ev.service ?? ev.type}`;
+  }
+
+  private depositFor(ev: ThreatEvent): number {
+    let amount = this.deposits[ev.type] ?? 0;
+    if (ev.type === 'honeypot.auth' && ev.success) amount += this.deposits['honeypot.login'] ?? 0;
+    return amount;
+  }
+
+  private applyToProfile(p: Profile, ev: ThreatEvent): void {
+    touch(p, ev.time);
+    addScore(p, this.depositFor(ev), ev.time, this.deps.config.halfLifeMs);
+    addFirst(p.sensors, ev.sensor, PROFILE_BOUNDS.sensors);
+    if (ev.service) addFirst(p.services, ev.service, PROFILE_BOUNDS.services);
+    const port = ev.decoy ?? ev.dstPort;
+    if (port !== null) addFirst(p.ports, port, PROFILE_BOUNDS.ports);
+    const c = p.counts;
+    switch (ev.type) {
+      case 'honeypot.connect':
+        c.connects++;
+        if (ev.decoy !== null) addFirst(p.tags, 'decoy', PROFILE_BOUNDS.tags);
+        break;
+      case 'honeypot.auth':
+        c.auths++;
+        if (ev.success) {
+          c.logins++;
+          addFirst(p.tags, 'logged-in', PROFILE_BOUNDS.tags);
+        }
+        if (ev.username !== null) addRecent(p.credentials, `${ev.username}:${ev.secret ?? ''}`, PROFILE_BOUNDS.credentials);
+        break;
+      case 'honeypot.command':
+        c.commands++;
+        if (ev.input) addRecent(p.commands, ev.input.slice(0, 512), PROFILE_BOUNDS.commands);
+        break;
+      case 'honeypot.upload':
+        c.uploads++;
+        if (ev.sha256) addRecent(p.uploads, ev.sha256, PROFILE_BOUNDS.uploads);
+        break;
+      case 'honeypot.request':
+        c.requests++;
+        for (const t of ev.tags) addFirst(p.tags, t, PROFILE_BOUNDS.tags);
+        break;
+      case 'honeypot.payload':
+        c.payloads++;
+        break;
+      case 'canary.used':
+        c.canaries++;
+        addFirst(p.tags, 'canary', PROFILE_BOUNDS.tags);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private applyToAggregate(agg: Profile, ev: ThreatEvent): void {
+    if (agg.kind === 'net') {
+      touch(agg, ev.time);
+      addSource(agg, ev.src, ev.time, this.deps.config.campaigns.windowMs);
+    }
+    addScore(agg, this.depositFor(ev), ev.time, this.deps.config.halfLifeMs);
+    addFirst(agg.sensors, ev.sensor, PROFILE_BOUNDS.sensors);
+    if (ev.service) addFirst(agg.services, ev.service, PROFILE_BOUNDS.services);
+  }
+
+  private detection(rule: string, ruleType: string, severity: ThreatSeverity, ev: ThreatEvent, p: Profile, summary: string, evidence: string[], device: InternalDevice | undefined): LnmtEvent<'threat.detected'> {
+    const data: EventPayloads['threat.detected'] = {
+      rule,
+      rule_type: ruleType,
+      severity,
+      src_ip: ev.src,
+      score: Math.round(decayed(p.score, ev.time, this.deps.config.halfLifeMs) * 100) / 100,
+      summary: device ? `internal device ${device.hostname ?? device.ip}${device.mac ? ` (${device.mac})` : ''}: ${summary}` : summary,
+      evidence,
+      sensors: [...p.sensors],
+    };
+    if (device) data.device = { ...device };
+    return makeEvent('threat.detected', data, { sensor: this.deps.node, now: this.deps.clock.now(), src: { ip: ev.src } });
+  }
+}
+
+export type { CampaignPayload };
