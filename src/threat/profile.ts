@@ -1,4 +1,5 @@
 import { deposit, type DecayingScore } from './decay.js';
+import type { ProfileWrite } from '../store/repositories/threat-profile-repo.js';
 
 /**
  * What a profile is about: one source IP, or an aggregate of many sources sharing a network (/24, or /64 for
@@ -161,17 +162,8 @@ export function profileBody(p: Profile): ProfileBody {
   };
 }
 
-export interface StoredProfile {
-  kind: string;
-  key: string;
-  first_seen: number;
-  last_seen: number;
-  score: number;
-  score_at: number;
-  events: number;
-  device_id: number | null;
-  body: string;
-}
+/** A profile row as read back: what was written, less the rank (derived from the score). */
+export type StoredProfile = Omit<ProfileWrite, 'rank'>;
 
 export function profileFromRow(r: StoredProfile): Profile {
   const b = JSON.parse(r.body) as Partial<ProfileBody>;

@@ -120,8 +120,27 @@ class FtpConversation {
     const { verb, arg } = parseCommand(line);
     const known = KNOWN.has(verb);
     this.session.emit('honeypot.command', { input: line.slice(0, 1024), known, ...(this.user ? { username: this.user.slice(0, 256) } : {}) });
+    if (this.anyState(verb, arg)) return;
     if (!this.loggedIn) return this.preLogin(verb, arg);
     return this.postLogin(verb, arg);
+  }
+
+  /** Verbs vsftpd answers the same before and after login; true when `verb` was one of them. */
+  private anyState(verb: string, arg: string): boolean {
+    switch (verb) {
+      case 'QUIT':
+        this.reply(FTP_REPLIES.goodbye);
+        this.session.close('client quit');
+        return true;
+      case 'FEAT':
+        FEAT.forEach((l) => this.reply(l));
+        return true;
+      case 'OPTS':
+        this.opts(arg);
+        return true;
+      default:
+        return false;
+    }
   }
 
   private async preLogin(verb: string, arg: string): Promise<void> {
@@ -149,13 +168,6 @@ class FtpConversation {
         if (this.attempts >= this.settings.maxAttempts) this.session.close('too many login failures');
         return;
       }
-      case 'QUIT':
-        this.reply(FTP_REPLIES.goodbye);
-        return this.session.close('client quit');
-      case 'FEAT':
-        return FEAT.forEach((l) => this.reply(l));
-      case 'OPTS':
-        return this.opts(arg);
       default:
         return this.reply(FTP_REPLIES.loginFirst);
     }
@@ -173,13 +185,6 @@ class FtpConversation {
         return this.reply('530 Can\'t change to another user.');
       case 'PASS':
         return this.reply('230 Already logged in.');
-      case 'QUIT':
-        this.reply(FTP_REPLIES.goodbye);
-        return this.session.close('client quit');
-      case 'FEAT':
-        return FEAT.forEach((l) => this.reply(l));
-      case 'OPTS':
-        return this.opts(arg);
       case 'SYST':
         return this.reply(FTP_REPLIES.syst);
       case 'NOOP':
