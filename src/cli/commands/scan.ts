@@ -162,6 +162,8 @@ async function progressBar(rt: CliRuntime, total: number): Promise<Progress> {
     cliProgress.Presets.shades_classic,
   );
   const bar = multi.create(total, 0, { up: 0 });
+  // Draw now, not at the first frame 100 ms later: a scan that ends sooner would otherwise never show its bar.
+  multi.update();
   let stopped = false;
   return {
     update: (p) => !stopped && bar.update(p.done, { up: p.up }),
