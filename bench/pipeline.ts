@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- pipeline [--events 300000] [--attackers 20000] [--naive 5000] [--rate 10000] [--seconds 5] [--profiles 1000000] [--requests 200]`
+ * `npm run bench -- pipeline [--events 300000] [--attackers 20000] [--naive 5000] [--rate 10000] [--seconds 5] [--profiles 1000000] [--requests 200] [--only ingest,latency,profiles,nft]`
  *
  * The threat pipeline (issue 6) on a real SQLite file (WAL):
  *   1. sustained ingest + scoring + rule matching: `--events` synthetic honeypot events (connects, auths,
@@ -37,7 +37,7 @@ function benchConfig(dir: string, threat: NonNullable<LnmtConfig['threat']>): Ln
 }
 
 async function withService<T>(cfg: LnmtConfig, fn: (svc: ThreatService, bus: MemoryBus) => Promise<T>): Promise<T> {
-  const store = await openSqliteStore({ dataDir: cfg.dataDir, ...cfg.store.sqlite });
+  const store = await openSqliteStore({ dataDir: cfg.dataDir, ...cfg.store.sqlite, backgroundCheckpoint: true });
   const bus = new MemoryBus({ highWaterMark: 1_000_000 });
   const svc = new ThreatService({ store, bus, config: cfg, logger: silentLogger(), archive: true });
   await svc.start();
@@ -71,106 +71,116 @@ export async function run(args: string[]): Promise<void> {
   const seconds = option(args, 'seconds', 5);
   const nProfiles = option(args, 'profiles', 1_000_000);
   const nRequests = option(args, 'requests', 200);
+  const only = option(args, 'only', '').split(',').filter(Boolean);
+  const part = (name: string) => only.length === 0 || only.includes(name);
   const root = mkdtempSync(join(tmpdir(), 'lnmt-bench-pipeline-'));
   const rows: Array<Record<string, string | number>> = [];
   const figures: Record<string, unknown> = { events: nEvents, attackers: nAttackers, rate, profiles: nProfiles };
   try {
-    // 1. Throughput, batched vs one transaction per event.
     const t0 = Date.now();
-    const batched = await withService(benchConfig(join(root, 'a'), { maxBatch: 5000, maxQueue: 50_000 }), async (svc) => {
-      const s = await ingestAll(svc, nEvents, (i) => syntheticEvent(i, nAttackers, t0), 5000);
-      return { eps: nEvents / s, detections: svc.pipeline.stats.detections };
-    });
-    const naive = await withService(benchConfig(join(root, 'b'), { maxBatch: 1, maxQueue: 1 }), async (svc) => {
-      const t = performance.now();
-      for (let i = 0; i < nNaive; i++) await svc.pipeline.ingest([syntheticEvent(i, nAttackers, t0)]);
-      return { eps: nNaive / ((performance.now() - t) / 1000) };
-    });
-    rows.push({ measure: 'ingest+score+rules (events/s)', ours: formatNumber(Math.round(batched.eps)), baseline: formatNumber(Math.round(naive.eps)), ratio: ratio(batched.eps, naive.eps), target: '>= 100,000', note: `${batched.detections} detections; baseline = 1 txn/event` });
-    figures.ingest = { eventsPerSec: batched.eps, naiveEventsPerSec: naive.eps, detections: batched.detections };
+    // 1. Throughput, batched vs one transaction per event.
+    if (part('ingest')) {
+      const batched = await withService(benchConfig(join(root, 'a'), { maxBatch: 5000, maxQueue: 50_000 }), async (svc) => {
+        const s = await ingestAll(svc, nEvents, (i) => syntheticEvent(i, nAttackers, t0), 5000);
+        return { eps: nEvents / s, detections: svc.pipeline.stats.detections };
+      });
+      const naive = await withService(benchConfig(join(root, 'b'), { maxBatch: 1, maxQueue: 1 }), async (svc) => {
+        const t = performance.now();
+        for (let i = 0; i < nNaive; i++) await svc.pipeline.ingest([syntheticEvent(i, nAttackers, t0)]);
+        return { eps: nNaive / ((performance.now() - t) / 1000) };
+      });
+      rows.push({ measure: 'ingest+score+rules (events/s)', ours: formatNumber(Math.round(batched.eps)), baseline: formatNumber(Math.round(naive.eps)), ratio: ratio(batched.eps, naive.eps), target: '>= 100,000', note: `${batched.detections} detections; baseline = 1 txn/event` });
+      figures.ingest = { eventsPerSec: batched.eps, naiveEventsPerSec: naive.eps, detections: batched.detections };
+    }
 
     // 2. Latency at a fixed rate through the bus.
-    const lat = await withService(benchConfig(join(root, 'c'), { maxBatch: 5000 }), async (svc, bus) => {
-      const sent = new Map<string, number>();
-      const lat: number[] = [];
-      bus.subscribe({ name: 'bench-watch', types: ['threat.detected'] }, (batch) => {
-        const now = performance.now();
-        for (const e of batch) {
-          if (e.type !== 'threat.detected' || e.data.rule !== 'honeypot-login') continue;
-          const at = sent.get(e.data.src_ip);
-          if (at !== undefined) lat.push(now - at);
-        }
-      });
-      const tickMs = 10;
-      const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
-      const ticks = Math.round((seconds * 1000) / tickMs);
-      const start = performance.now();
-      let n = 0;
-      for (let k = 0; k < ticks; k++) {
-        const events = Array.from({ length: perTick }, (_, j) => {
-          const i = n++;
-          return i % 100 === 0 ? loginEvent(i, Date.now()) : syntheticEvent(i, nAttackers, Date.now());
+    if (part('latency')) {
+      const lat = await withService(benchConfig(join(root, 'c'), { maxBatch: 5000 }), async (svc, bus) => {
+        const sent = new Map<string, number>();
+        const lat: number[] = [];
+        bus.subscribe({ name: 'bench-watch', types: ['threat.detected'] }, (batch) => {
+          const now = performance.now();
+          for (const e of batch) {
+            if (e.type !== 'threat.detected' || e.data.rule !== 'honeypot-login') continue;
+            const at = sent.get(e.data.src_ip);
+            if (at !== undefined) lat.push(now - at);
+          }
         });
-        const now = performance.now();
-        for (const e of events) if (e.type === 'honeypot.auth') sent.set(e.data.src_ip, now);
-        await bus.publish(events);
-        const next = start + (k + 1) * tickMs;
-        const wait = next - performance.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      }
-      await bus.drain();
-      await svc.pipeline.idle();
-      await bus.drain();
-      return { p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), samples: lat.length, achieved: n / ((performance.now() - start) / 1000) };
-    });
-    rows.push({ measure: `event -> threat.detected at ${formatNumber(rate)}/s (ms)`, ours: `p50 ${lat.p50.toFixed(2)} / p99 ${lat.p99.toFixed(2)}`, baseline: '', ratio: '', target: 'p99 < 10', note: `${lat.samples} samples, ${formatNumber(Math.round(lat.achieved))} ev/s offered` });
-    figures.latency = lat;
+        const tickMs = 10;
+        const perTick = Math.max(1, Math.round((rate * tickMs) / 1000));
+        const ticks = Math.round((seconds * 1000) / tickMs);
+        const start = performance.now();
+        let n = 0;
+        for (let k = 0; k < ticks; k++) {
+          const events = Array.from({ length: perTick }, (_, j) => {
+            const i = n++;
+            return i % 100 === 0 ? loginEvent(i, Date.now()) : syntheticEvent(i, nAttackers, Date.now());
+          });
+          const now = performance.now();
+          for (const e of events) if (e.type === 'honeypot.auth') sent.set(e.data.src_ip, now);
+          await bus.publish(events);
+          const next = start + (k + 1) * tickMs;
+          const wait = next - performance.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
+        await bus.drain();
+        await svc.pipeline.idle();
+        await bus.drain();
+        return { p50: percentile(lat, 0.5), p99: percentile(lat, 0.99), samples: lat.length, achieved: n / ((performance.now() - start) / 1000) };
+      });
+      rows.push({ measure: `event -> threat.detected at ${formatNumber(rate)}/s (ms)`, ours: `p50 ${lat.p50.toFixed(2)} / p99 ${lat.p99.toFixed(2)}`, baseline: '', ratio: '', target: 'p99 < 10', note: `${lat.samples} samples, ${formatNumber(Math.round(lat.achieved))} ev/s offered` });
+      figures.latency = lat;
+    }
 
     // 3. A million distinct attackers: RSS and the ranked list through the API.
-    const dir = join(root, 'd');
-    const cfg = benchConfig(dir, { maxBatch: 5000, hotProfiles: 100_000 });
-    const profiles = await withService(cfg, async (svc) => {
-      const s = await ingestAll(svc, nProfiles, (i) => uniqueSourceEvent(i, t0), 5000);
-      global.gc?.();
-      return { seconds: s, rss: process.memoryUsage().rss, hot: svc.pipeline.hotProfiles };
-    });
-    const { createContext } = await import('../src/app/context.js');
-    const { buildApp } = await import('../src/api/app.js');
-    const ctx = await createContext(cfg, { logger: silentLogger(), persistEvents: false });
-    try {
-      const app = await buildApp(ctx, { responseCache: false });
-      const token = (await ctx.repos.tokens.create('bench', 'viewer')).secret;
-      const ms: number[] = [];
-      for (let i = 0; i < nRequests; i++) {
-        const t = performance.now();
-        const res = await app.inject({ method: 'GET', url: `/api/attackers?sort=score&limit=50&offset=${(i % 10) * 50}`, headers: { authorization: `Bearer ${token}` } });
-        ms.push(performance.now() - t);
-        if (res.statusCode !== 200) throw new Error(`GET /api/attackers: ${res.statusCode} ${res.body}`);
+    if (part('profiles')) {
+      const dir = join(root, 'd');
+      const cfg = benchConfig(dir, { maxBatch: 5000, hotProfiles: 100_000 });
+      const profiles = await withService(cfg, async (svc) => {
+        const s = await ingestAll(svc, nProfiles, (i) => uniqueSourceEvent(i, t0), 5000);
+        global.gc?.();
+        return { seconds: s, rss: process.memoryUsage().rss, hot: svc.pipeline.hotProfiles };
+      });
+      const { createContext } = await import('../src/app/context.js');
+      const { buildApp } = await import('../src/api/app.js');
+      const ctx = await createContext(cfg, { logger: silentLogger(), persistEvents: false });
+      try {
+        const app = await buildApp(ctx, { responseCache: false });
+        const token = (await ctx.repos.tokens.create('bench', 'viewer')).secret;
+        const ms: number[] = [];
+        for (let i = 0; i < nRequests; i++) {
+          const t = performance.now();
+          const res = await app.inject({ method: 'GET', url: `/api/attackers?sort=score&limit=50&offset=${(i % 10) * 50}`, headers: { authorization: `Bearer ${token}` } });
+          ms.push(performance.now() - t);
+          if (res.statusCode !== 200) throw new Error(`GET /api/attackers: ${res.statusCode} ${res.body}`);
+        }
+        // Naive: every profile read and sorted by its decayed score in JS.
+        const naiveMs: number[] = [];
+        for (let i = 0; i < 3; i++) {
+          const t = performance.now();
+          const all = await ctx.store.db.selectFrom('threat_profiles').select(['key', 'score', 'score_at']).where('kind', '=', 'ip').execute();
+          const now = Date.now();
+          all.sort((a, b) => Number(b.score) * 2 ** ((Number(b.score_at) - now) / 21_600_000) - Number(a.score) * 2 ** ((Number(a.score_at) - now) / 21_600_000));
+          naiveMs.push(performance.now() - t);
+        }
+        await app.close();
+        const p99 = percentile(ms, 0.99);
+        const naiveMed = percentile(naiveMs, 0.5);
+        rows.push({ measure: `${formatNumber(nProfiles)} profiles: ingest (profiles/s)`, ours: formatNumber(Math.round(nProfiles / profiles.seconds)), baseline: '', ratio: '', target: '', note: `hot set ${formatNumber(profiles.hot)}` });
+        rows.push({ measure: `${formatNumber(nProfiles)} profiles: RSS (MB)`, ours: Math.round(profiles.rss / 1048576), baseline: '', ratio: '', target: '< 1024', note: 'after ingest, pipeline running' });
+        rows.push({ measure: 'GET /api/attackers?sort=score (ms)', ours: `p50 ${percentile(ms, 0.5).toFixed(2)} / p99 ${p99.toFixed(2)}`, baseline: `${naiveMed.toFixed(0)} (load all + sort)`, ratio: ratio(p99, naiveMed, false), target: '', note: `${nRequests} requests, limit 50` });
+        figures.profiles = { ingestSeconds: profiles.seconds, rssBytes: profiles.rss, hot: profiles.hot, apiP50: percentile(ms, 0.5), apiP99: p99, naiveSortMs: naiveMed };
+      } finally {
+        await ctx.close();
       }
-      // Naive: every profile read and sorted by its decayed score in JS.
-      const naiveMs: number[] = [];
-      for (let i = 0; i < 3; i++) {
-        const t = performance.now();
-        const all = await ctx.store.db.selectFrom('threat_profiles').select(['key', 'score', 'score_at']).where('kind', '=', 'ip').execute();
-        const now = Date.now();
-        all.sort((a, b) => Number(b.score) * 2 ** ((Number(b.score_at) - now) / 21_600_000) - Number(a.score) * 2 ** ((Number(a.score_at) - now) / 21_600_000));
-        naiveMs.push(performance.now() - t);
-      }
-      await app.close();
-      const p99 = percentile(ms, 0.99);
-      const naiveMed = percentile(naiveMs, 0.5);
-      rows.push({ measure: `${formatNumber(nProfiles)} profiles: ingest (profiles/s)`, ours: formatNumber(Math.round(nProfiles / profiles.seconds)), baseline: '', ratio: '', target: '', note: `hot set ${formatNumber(profiles.hot)}` });
-      rows.push({ measure: `${formatNumber(nProfiles)} profiles: RSS (MB)`, ours: Math.round(profiles.rss / 1048576), baseline: '', ratio: '', target: '< 1024', note: 'after ingest, pipeline running' });
-      rows.push({ measure: 'GET /api/attackers?sort=score (ms)', ours: `p50 ${percentile(ms, 0.5).toFixed(2)} / p99 ${p99.toFixed(2)}`, baseline: `${naiveMed.toFixed(0)} (load all + sort)`, ratio: ratio(p99, naiveMed, false), target: '', note: `${nRequests} requests, limit 50` });
-      figures.profiles = { ingestSeconds: profiles.seconds, rssBytes: profiles.rss, hot: profiles.hot, apiP50: percentile(ms, 0.5), apiP99: p99, naiveSortMs: naiveMed };
-    } finally {
-      await ctx.close();
     }
 
     // 4. nftables: 100,000 decisions in one transaction vs one `nft add element` per IP (sampled, extrapolated).
-    const nft = await nftApplyBenchmark({ decisions: 100_000 });
-    rows.push({ measure: 'nftables: apply 100,000 decisions (s)', ours: (nft.totalMs / 1000).toFixed(2), baseline: `${(nft.perIpExtrapolatedMs / 1000).toFixed(0)} (one command per IP, ${nft.sample} measured, extrapolated)`, ratio: `×${Math.round(nft.speedup)}`, target: '< 2', note: `${nft.elementsInSet} elements in the set` });
-    figures.nftables = nft;
+    if (part('nft')) {
+      const nft = await nftApplyBenchmark({ decisions: 100_000 });
+      rows.push({ measure: 'nftables: apply 100,000 decisions (s)', ours: (nft.totalMs / 1000).toFixed(2), baseline: `${(nft.perIpExtrapolatedMs / 1000).toFixed(0)} (one command per IP, ${nft.sample} measured, extrapolated)`, ratio: `×${Math.round(nft.speedup)}`, target: '< 2', note: `${nft.elementsInSet} elements in the set` });
+      figures.nftables = nft;
+    }
 
     printTable(rows, ['measure', 'ours', 'baseline', 'ratio', 'target', 'note']);
     const file = writeResult('pipeline', figures);

@@ -96,13 +96,13 @@ export interface CreateContextOptions {
 
 export async function createContext(config: LnmtConfig, opts: CreateContextOptions): Promise<AppContext> {
   const { logger } = opts;
-  const store = await openStore(config, logger);
+  const store = await openStore(config, logger, { longRunning: opts.persistEvents ?? true });
   const bus = opts.bus ?? new MemoryBus({ logger });
   const repos = {
     devices: new DeviceRepo(store.db, store.dialect),
     scans: new ScanRepo(store.db),
     tokens: new TokenRepo(store.db),
-    events: new EventRepo(store.db),
+    events: new EventRepo(store.db, store.dialect),
     checks: new CheckRepo(store.db, store.dialect),
     checkResults: new CheckResultRepo(store.db, store.dialect),
     rollups: new RollupRepo(store.db, store.dialect),

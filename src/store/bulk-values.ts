@@ -27,3 +27,26 @@ export function placeholder(dialect: StoreDialect, value: SqlValue, type: string
   params.push(value);
   return dialect === 'postgres' ? `$${params.length}::${type}` : '?';
 }
+
+
+/** Chunk sizes below the largest: every multi-row statement has one of a few shapes. */
+const LADDER = [100, 20, 5, 1];
+
+/**
+ * Splits rows into chunks whose sizes come from a short ladder (`max`, 100, 20, 5, 1) instead of "whatever is
+ * left". The SQL text of a multi-row statement depends on its row count, and SQLite's statement cache is keyed
+ * by text: a batch of 137 rows used to compile a 137-row statement that was never seen again, which made small
+ * batches (the low-latency case) cost more per row than large ones. With the ladder there are at most five
+ * texts per statement, all cached after the first batches.
+ */
+export function ladderChunks<T>(rows: readonly T[], max: number): T[][] {
+  const out: T[][] = [];
+  let i = 0;
+  for (const size of [max, ...LADDER.filter((n) => n < max)]) {
+    while (rows.length - i >= size) {
+      out.push(rows.slice(i, i + size));
+      i += size;
+    }
+  }
+  return out;
+}

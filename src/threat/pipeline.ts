@@ -9,7 +9,7 @@ import type { ThreatAppliedRepo } from '../store/repositories/threat-applied-rep
 import type { ThreatDetectionRepo } from '../store/repositories/threat-detection-repo.js';
 import type { ThreatProfileRepo } from '../store/repositories/threat-profile-repo.js';
 import type { Store } from '../store/store.js';
-import { considerCampaign } from './campaigns.js';
+import { campaignPayload, campaignRow, considerCampaign } from './campaigns.js';
 import { decayed } from './decay.js';
 import type { DeviceIndex, InternalDevice } from './device-index.js';
 import { networkOf, normalizeCommand, sequenceKey } from './fingerprints.js';
@@ -217,17 +217,14 @@ export class ThreatPipeline {
       valid.push(n.event);
     }
     await this.deps.devices.refreshIfStale();
-    // 2. Skip what an earlier (crashed or redelivered) batch already applied.
-    const already = valid.length ? await repos.applied.applied(valid.map((e) => e.id)) : new Set<string>();
-    const fresh = already.size ? valid.filter((e) => !already.has(e.id)) : valid;
-    this.stats.duplicates += valid.length - fresh.length;
-    // 3. Bring every profile the batch touches into memory (one query per kind for the cold ones).
+    // 2. Bring every profile the batch may touch into memory (one query per kind for the cold ones). Reads,
+    // outside the write transaction; an event that turns out to be a redelivery only cost a lookup.
     const wanted = new Map<string, { kind: ProfileKind; key: string; time: number }>();
     const want = (kind: ProfileKind, key: string, time: number) => {
       const id = ProfileCache.id(kind, key);
       if (!wanted.has(id)) wanted.set(id, { kind, key, time });
     };
-    for (const ev of fresh) {
+    for (const ev of valid) {
       want('ip', ev.src, ev.time);
       want('net', networkOf(ev.src), ev.time);
       if (ev.type === 'honeypot.auth' && ev.username !== null) want('cred', `${ev.username}:${ev.secret ?? ''}`, ev.time);
@@ -240,7 +237,7 @@ export class ThreatPipeline {
     const second = new Map<string, { kind: ProfileKind; key: string; time: number }>();
     const bucketMs = config.campaigns.timingBucketMs;
     const sessionCmds = new Map<string, string[]>();
-    for (const ev of fresh) {
+    for (const ev of valid) {
       if (this.cache.created.has(ProfileCache.id('ip', ev.src))) {
         const key = this.timingKey(ev, bucketMs);
         second.set(ProfileCache.id('timing', key), { kind: 'timing', key, time: ev.time });
@@ -260,12 +257,54 @@ export class ThreatPipeline {
     }
     if (second.size) await this.cache.prefetch(second);
     this.stats.profileLoads = this.cache.loads;
-    // 4. Enrich new sources once (reverse DNS, GeoIP) before applying.
-    if (this.deps.rdns || this.deps.geo) await this.enrichNew(fresh);
-    // 5. Apply, score, match.
+    // 3. Enrich new sources once (reverse DNS, GeoIP), still outside the transaction: a lookup may wait.
+    if (this.deps.rdns || this.deps.geo) await this.enrichNew(valid);
+    // 4. One transaction: claim the event ids (what an earlier, crashed or redelivered, batch applied comes
+    // back absent), apply only the fresh events, and write everything they changed.
     const detections: Array<LnmtEvent<'threat.detected'>> = [];
-    const campaignRows = new Map<string, CampaignWrite>();
     const campaignEvents: Array<LnmtEvent<'campaign.detected' | 'campaign.updated'>> = [];
+    let fresh: ThreatEvent[] = [];
+    try {
+      await store.db.transaction().execute(async (trx) => {
+        if (this.deps.archive) await repos.events.insertMany(batch, trx);
+        const claimed = valid.length ? await repos.applied.claim(valid.map((e) => e.id), trx) : new Set<string>();
+        fresh = claimed.size === valid.length ? valid : valid.filter((e) => claimed.has(e.id));
+        const campaigns = this.apply(fresh, detections, campaignEvents);
+        await repos.profiles.upsertMany(this.cache.dirtyRows(), trx);
+        await repos.detections.insertMany(detections, trx);
+        if (campaigns.length) await repos.campaigns.upsertMany(campaigns, trx);
+      });
+    } catch (err) {
+      this.cache.discard();
+      this.onBatch?.(batch.length, (performance.now() - started) / 1000, false);
+      throw err;
+    }
+    this.stats.duplicates += valid.length - fresh.length;
+    this.cache.committed();
+    this.stats.applied += fresh.length;
+    this.stats.batches++;
+    this.stats.hotProfiles = this.cache.size;
+    this.onBatch?.(batch.length, (performance.now() - started) / 1000, true);
+    // 5. Publish after commit; a failure leaves them in the outbox for `republish()`.
+    if (detections.length || campaignEvents.length) {
+      this.stats.detections += detections.length;
+      this.stats.campaigns += campaignEvents.length;
+      try {
+        await this.deps.publish([...detections, ...campaignEvents] as AnyEvent[]);
+        if (detections.length) await repos.detections.markPublished(detections.map((d) => d.id));
+      } catch (err) {
+        this.deps.logger.error({ err, detections: detections.length }, 'threat pipeline: publishing detections failed; they stay in the outbox');
+      }
+    }
+  }
+
+  /**
+   * Applies fresh events to profiles and aggregates, runs the rules and the campaign checks. Fills `detections`
+   * and `campaignEvents`; returns the rows of the campaigns that changed (one per campaign).
+   */
+  private apply(fresh: readonly ThreatEvent[], detections: Array<LnmtEvent<'threat.detected'>>, campaignEvents: Array<LnmtEvent<'campaign.detected' | 'campaign.updated'>>): CampaignWrite[] {
+    const { config } = this.deps;
+    const changed = new Set<Profile>();
     const now = this.deps.clock.now();
     for (const ev of fresh) {
       const isNew = this.cache.created.has(ProfileCache.id('ip', ev.src));
@@ -288,42 +327,13 @@ export class ThreatPipeline {
         detections.push(this.detection(f.def.name, f.def.type.name, severity, ev, p, f.match.summary, f.match.evidence, device));
       }
       for (const agg of members) {
-        const c = considerCampaign(agg, config.campaigns, this.ignoredCreds, now, config.halfLifeMs);
+        const c = considerCampaign(agg, config.campaigns, this.ignoredCreds, now);
         if (!c) continue;
-        campaignRows.set(c.row.id, c.row);
-        if (c.type) campaignEvents.push(makeEvent(c.type, c.payload, { sensor: this.deps.node, now }) as LnmtEvent<'campaign.detected' | 'campaign.updated'>);
+        changed.add(agg);
+        if (c.type) campaignEvents.push(makeEvent(c.type, campaignPayload(agg, now, config.halfLifeMs), { sensor: this.deps.node, now }) as LnmtEvent<'campaign.detected' | 'campaign.updated'>);
       }
     }
-    // 6. One transaction for everything the batch changed.
-    try {
-      await store.db.transaction().execute(async (trx) => {
-        if (this.deps.archive) await repos.events.insertMany(batch.filter((e) => !already.has(e.id)), trx);
-        await repos.profiles.upsertMany(this.cache.dirtyRows(), trx);
-        if (fresh.length) await repos.applied.insertMany(fresh.map((e) => e.id), trx);
-        await repos.detections.insertMany(detections, trx);
-        if (campaignRows.size) await repos.campaigns.upsertMany([...campaignRows.values()], trx);
-      });
-    } catch (err) {
-      this.cache.discard();
-      this.onBatch?.(batch.length, (performance.now() - started) / 1000, false);
-      throw err;
-    }
-    this.cache.committed();
-    this.stats.applied += fresh.length;
-    this.stats.batches++;
-    this.stats.hotProfiles = this.cache.size;
-    this.onBatch?.(batch.length, (performance.now() - started) / 1000, true);
-    // 7. Publish after commit; a failure leaves them in the outbox for `republish()`.
-    if (detections.length || campaignEvents.length) {
-      this.stats.detections += detections.length;
-      this.stats.campaigns += campaignEvents.length;
-      try {
-        await this.deps.publish([...detections, ...campaignEvents] as AnyEvent[]);
-        if (detections.length) await repos.detections.markPublished(detections.map((d) => d.id));
-      } catch (err) {
-        this.deps.logger.error({ err, detections: detections.length }, 'threat pipeline: publishing detections failed; they stay in the outbox');
-      }
-    }
+    return [...changed].map((agg) => campaignRow(agg, now, config.halfLifeMs));
   }
 
   private async enrichNew(events: readonly ThreatEvent[]): Promise<void> {

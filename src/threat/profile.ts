@@ -132,13 +132,23 @@ export function addSource(p: Profile, src: string, time: number, windowMs: numbe
     p.sourceCount = 0;
     p.waveStart = time;
   }
-  if (p.sources.includes(src)) return false;
+  // Membership through a set kept beside the list (not persisted): `includes` over a full sample of 1,000
+  // members on every event of a busy aggregate was a visible share of ingest.
+  let index = sourceIndex.get(p);
+  if (!index || index.list !== p.sources) sourceIndex.set(p, (index = { list: p.sources, set: new Set(p.sources) }));
+  if (index.set.has(src)) return false;
   // Past the sample cap, new members are counted but not listed; a returning member beyond the sample may be
   // counted twice, which only makes a very large campaign look slightly larger.
-  if (p.sources.length < PROFILE_BOUNDS.sources) p.sources.push(src);
+  if (p.sources.length < PROFILE_BOUNDS.sources) {
+    p.sources.push(src);
+    index.set.add(src);
+  }
   p.sourceCount++;
   return true;
 }
+
+/** Per profile: its `sources` list as a set, rebuilt whenever the list is replaced (a new wave, a reload). */
+const sourceIndex = new WeakMap<Profile, { list: string[]; set: Set<string> }>();
 
 /** The persisted form of the lists and counters (the `body` column). */
 export type ProfileBody = Pick<Profile, 'counts' | 'sensors' | 'services' | 'ports' | 'credentials' | 'commands' | 'uploads' | 'tags' | 'sources' | 'sourceCount' | 'waveStart' | 'rdns' | 'geo' | 'campaign'>;

@@ -29,10 +29,12 @@ export interface ThreatEvent {
   success: boolean;
   input: string | null;
   sha256: string | null;
-  tags: string[];
+  tags: readonly string[];
   canaryId: string | null;
   raw: AnyEvent;
 }
+
+const NO_TAGS: readonly string[] = Object.freeze([]);
 
 export type Normalized = { ok: true; event: ThreatEvent } | { ok: false; reason: string };
 
@@ -41,18 +43,39 @@ export function normalizeEvent(ev: AnyEvent): Normalized {
   const time = Date.parse(ev.time);
   if (!Number.isFinite(time)) return { ok: false, reason: 'time is not an ISO 8601 date' };
   if (typeof ev.id !== 'string' || ev.id.length === 0 || ev.id.length > 64) return { ok: false, reason: 'id missing or too long' };
-  const base = { id: ev.id, type: ev.type, time, sensor: ev.sensor, session: ev.session ?? null, service: null, dstPort: null, decoy: null, username: null, secret: null, success: false, input: null, sha256: null, tags: [], canaryId: null, raw: ev };
+  const event = (src: string, service: string | null, dstPort: number | null): ThreatEvent => ({
+    id: ev.id,
+    type: ev.type,
+    time,
+    sensor: ev.sensor,
+    src,
+    session: ev.session ?? null,
+    service,
+    dstPort,
+    decoy: null,
+    username: null,
+    secret: null,
+    success: false,
+    input: null,
+    sha256: null,
+    tags: NO_TAGS,
+    canaryId: null,
+    raw: ev,
+  });
   if (ev.type === 'canary.used') {
     const d = ev.data;
     if (typeof d.src_ip !== 'string' || isIP(d.src_ip) === 0) return { ok: false, reason: 'data.src_ip is not an IP address' };
-    return { ok: true, event: { ...base, src: d.src_ip, service: d.service ?? null, username: d.username ?? null, canaryId: d.canary_id } };
+    const out = event(d.src_ip, d.service ?? null, null);
+    out.username = d.username ?? null;
+    out.canaryId = d.canary_id;
+    return { ok: true, event: out };
   }
   if (!ev.type.startsWith('honeypot.')) return { ok: false, reason: `type ${ev.type} is not an input of the threat pipeline` };
   const d = ev.data as unknown as { src_ip?: unknown; service?: unknown; dst_port?: unknown };
   if (typeof d.src_ip !== 'string' || isIP(d.src_ip) === 0) return { ok: false, reason: 'data.src_ip is not an IP address' };
   // The sensor's mark for a peer that reset before its address could be read: nobody to profile.
   if (d.src_ip === UNKNOWN_SOURCE) return { ok: false, reason: 'source unknown (connection reset before accept)' };
-  const out: ThreatEvent = { ...base, src: d.src_ip, service: typeof d.service === 'string' ? d.service : null, dstPort: typeof d.dst_port === 'number' ? d.dst_port : null };
+  const out = event(d.src_ip, typeof d.service === 'string' ? d.service : null, typeof d.dst_port === 'number' ? d.dst_port : null);
   switch (ev.type) {
     case 'honeypot.connect':
       out.decoy = typeof ev.data.decoy === 'number' ? ev.data.decoy : null;

@@ -63,10 +63,10 @@ export class ThreatService {
     const { store } = deps;
     this.repos = {
       profiles: new ThreatProfileRepo(store.db, store.dialect),
-      applied: new ThreatAppliedRepo(store.db),
+      applied: new ThreatAppliedRepo(store.db, store.dialect),
       detections: new ThreatDetectionRepo(store.db),
-      campaigns: new CampaignRepo(store.db),
-      events: new EventRepo(store.db),
+      campaigns: new CampaignRepo(store.db, store.dialect),
+      events: new EventRepo(store.db, store.dialect),
     };
     this.devices = new DeviceIndex(store.db);
     this.queries = new ThreatQueries({ repos: this.repos, store, halfLifeMs: this.cfg.halfLifeMs, clock: this.clock, devices: this.devices });

@@ -6,7 +6,7 @@
  * The enforcer runs nft inside the sensor namespace. Root and nft are required under CI=true.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { silentLogger } from '../../src/core/logger.js';
@@ -14,43 +14,18 @@ import { commandRunner } from '../../src/response/enforce/nft-runner.js';
 import { ResponseService } from '../../src/response/response-service.js';
 import { makeApi, type TestApi } from '../api/helpers.js';
 import { ensureBuilt, lnmt, waitFor } from '../e2e/helpers.js';
+import { netnsSkip, VethPair } from '../fixtures/netns/veth-pair.js';
 
-function which(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
-}
-
-function kernelSkip(): string | false {
-  const why = !which('nft') ? 'nft not installed' : process.getuid?.() !== 0 ? 'needs root' : false;
-  if (why && process.env.CI === 'true') throw new Error(`${why}: the nftables enforcement test must run in CI (as root, with nftables installed)`);
-  return why;
-}
-
-const tag = `${process.pid.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
-const SENSOR_NS = `lnmt-es-${tag}`;
-const CLIENT_NS = `lnmt-ec-${tag}`;
-// 198.18.0.0/15 is for benchmarking (RFC 2544): never one of this host's own networks.
-const NET = `198.18.${Math.floor(Math.random() * 250) + 1}`;
-const SENSOR_IP = `${NET}.1`;
-const CLIENT_IP = `${NET}.2`;
+const skip = netnsSkip('the nftables enforcement test');
 const PORT = 18022;
+let pair: VethPair;
+let CLIENT_IP = '';
+let NET = '';
 
-function sh(...args: string[]): string {
-  return execFileSync(args[0]!, args.slice(1), { encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'], timeout: 30_000 });
-}
+const connects = () => waitFor('the client to connect', async () => ((await pair.canConnect(PORT)) ? true : undefined), 30_000, 200);
+const blocked = () => waitFor('the client to be blocked', async () => ((await pair.canConnect(PORT)) ? undefined : true), 30_000, 200);
 
-/** Whether the client namespace can open a TCP connection to the listener (1 s timeout). */
-function canConnect(): Promise<boolean> {
-  const code = `const s=require('net').connect(${PORT},'${SENSOR_IP}');s.setTimeout(1000,()=>process.exit(1));s.on('connect',()=>process.exit(0));s.on('error',()=>process.exit(1));`;
-  return new Promise((resolve) => {
-    const c = spawn('ip', ['netns', 'exec', CLIENT_NS, process.execPath, '-e', code], { stdio: 'ignore' });
-    c.on('close', (status) => resolve(status === 0));
-  });
-}
-
-const connects = () => waitFor('the client to connect', async () => ((await canConnect()) ? true : undefined), 30_000, 200);
-const blocked = () => waitFor('the client to be blocked', async () => ((await canConnect()) ? undefined : true), 30_000, 200);
-
-describe('nftables enforcement in network namespaces', { skip: kernelSkip() }, () => {
+describe('nftables enforcement in network namespaces', { skip }, () => {
   let api: TestApi;
   let app: FastifyInstance;
   let listener: ChildProcess | null = null;
@@ -61,23 +36,17 @@ describe('nftables enforcement in network namespaces', { skip: kernelSkip() }, (
       store: api.ctx.store,
       bus: api.ctx.bus,
       logger: silentLogger(),
-      nftRunner: commandRunner(['ip', 'netns', 'exec', SENSOR_NS, 'nft']),
+      nftRunner: commandRunner(['ip', 'netns', 'exec', pair.sensorNs, 'nft']),
     });
     await enforcer.start();
   };
-  const setElements = () => sh('ip', 'netns', 'exec', SENSOR_NS, 'nft', 'list', 'set', 'inet', 'lnmt_response', 'banned');
+  const setElements = () => pair.exec(pair.sensorNs, ['nft', 'list', 'set', 'inet', 'lnmt_response', 'banned']);
 
   before(async () => {
-    sh('ip', 'netns', 'add', SENSOR_NS);
-    sh('ip', 'netns', 'add', CLIENT_NS);
-    sh('ip', 'link', 'add', `ves${tag}`, 'netns', SENSOR_NS, 'type', 'veth', 'peer', 'name', `vec${tag}`, 'netns', CLIENT_NS);
-    sh('ip', '-n', SENSOR_NS, 'addr', 'add', `${SENSOR_IP}/24`, 'dev', `ves${tag}`);
-    sh('ip', '-n', CLIENT_NS, 'addr', 'add', `${CLIENT_IP}/24`, 'dev', `vec${tag}`);
-    for (const [ns, dev] of [[SENSOR_NS, `ves${tag}`], [CLIENT_NS, `vec${tag}`]] as const) {
-      sh('ip', '-n', ns, 'link', 'set', dev, 'up');
-      sh('ip', '-n', ns, 'link', 'set', 'lo', 'up');
-    }
-    listener = spawn('ip', ['netns', 'exec', SENSOR_NS, process.execPath, '-e', `require('net').createServer((s)=>{s.on('error',()=>{});s.end('hi\\n');}).listen(${PORT},'0.0.0.0')`], { stdio: 'ignore' });
+    pair = VethPair.create();
+    CLIENT_IP = pair.clientIp;
+    NET = pair.net;
+    listener = pair.spawn(pair.sensorNs, [process.execPath, '-e', `require('net').createServer((s)=>{s.on('error',()=>{});s.end('hi\\n');}).listen(${PORT},'0.0.0.0')`]);
     api = await makeApi();
     app = api.app;
     await startEnforcer();
@@ -87,8 +56,7 @@ describe('nftables enforcement in network namespaces', { skip: kernelSkip() }, (
     await enforcer?.stop();
     listener?.kill('SIGKILL');
     await api?.close();
-    spawnSync('ip', ['netns', 'del', SENSOR_NS]);
-    spawnSync('ip', ['netns', 'del', CLIENT_NS]);
+    pair?.destroySync();
   });
 
   it('connects before any ban', async () => {
@@ -119,13 +87,13 @@ describe('nftables enforcement in network namespaces', { skip: kernelSkip() }, (
     await api.ctx.response.decisions.add({ target: CLIENT_IP, action: 'ban', origin: 'manual', durationMs: 3_600_000 });
     await api.ctx.response.decisions.add({ target: '203.0.113.9', action: 'ban', origin: 'manual', durationMs: 3_600_000 });
     // Something put there by hand is gone after the reconcile.
-    sh('ip', 'netns', 'exec', SENSOR_NS, 'nft', 'add', 'element', 'inet', 'lnmt_response', 'banned', '{ 192.0.2.200 }');
+    pair.exec(pair.sensorNs, ['nft', 'add', 'element', 'inet', 'lnmt_response', 'banned', '{ 192.0.2.200 }']);
     await startEnforcer();
     const listed = setElements();
     assert.match(listed, new RegExp(CLIENT_IP.replace(/\./g, '\\.')));
     assert.match(listed, /203\.0\.113\.9/);
     assert.doesNotMatch(listed, /192\.0\.2\.200/);
-    assert.equal(await canConnect(), false);
+    assert.equal(await pair.canConnect(PORT), false);
     await api.ctx.response.decisions.remove(CLIENT_IP, 'x');
     await api.ctx.response.decisions.remove('203.0.113.9', 'x');
     await connects();

@@ -204,7 +204,7 @@ for (const dialect of [sqliteDialect(), postgresDialect()]) {
     });
 
     it('stores events once even when delivered twice', async () => {
-      const events = new EventRepo(store.db);
+      const events = new EventRepo(store.db, store.dialect);
       const ev = makeEvent('scan.started', { scan_id: 'x', targets: ['10.0.0.0/24'], addresses: 254, methods: ['icmp'] }, { sensor: 'test' }) as AnyEvent;
       await events.insertMany([ev]);
       await events.insertMany([ev]);

@@ -63,4 +63,34 @@ describe('LRU hot set', () => {
     }
     assert.deepEqual([...lru.keys()], [997, 998, 999]);
   });
+
+  it('keeps the same order and evicts the same keys as a plain list model, whatever mix of set, get and delete', () => {
+    const op = fc.tuple(fc.constantFrom('set', 'get', 'delete'), fc.integer({ min: 0, max: 30 }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(op, { maxLength: 400 }), (cap, ops) => {
+        const evicted: number[] = [];
+        const modelEvicted: number[] = [];
+        const lru = new Lru<number, number>(cap, (k) => evicted.push(k));
+        const model: number[] = [];
+        for (const [kind, k] of ops) {
+          const at = model.indexOf(k);
+          if (kind === 'set') {
+            lru.set(k, k);
+            if (at >= 0) model.splice(at, 1);
+            model.push(k);
+            if (model.length > cap) modelEvicted.push(model.shift()!);
+          } else if (kind === 'get') {
+            assert.equal(lru.get(k), at >= 0 ? k : undefined);
+            if (at >= 0) model.push(...model.splice(at, 1));
+          } else {
+            lru.delete(k);
+            if (at >= 0) model.splice(at, 1);
+          }
+          assert.deepEqual([...lru.keys()], model);
+        }
+        assert.deepEqual(evicted, modelEvicted);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

@@ -1,5 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { ladderChunks, valuesList, type SqlValue } from '../bulk-values.js';
 import type { Database } from '../schema.js';
+import type { StoreDialect } from '../store.js';
 import type { CampaignRow } from '../tables/threat.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -19,20 +21,22 @@ export interface CampaignWrite {
   updated_at: number;
 }
 
+// 12 columns a row.
+const CHUNK = 200;
+const TYPES = ['text', 'text', 'text', 'integer', 'text', 'text', 'bigint', 'bigint', 'float8', 'integer', 'integer', 'bigint'] as const;
+const COLUMNS = 'id, kind, key, members, sources, sensors, first_seen, last_seen, score, reported_members, reported_sensors, updated_at';
+const UPDATE = ['id', 'members', 'sources', 'sensors', 'first_seen', 'last_seen', 'score', 'reported_members', 'reported_sensors', 'updated_at'].map((c) => `${c} = excluded.${c}`).join(', ');
+
 /** Campaigns: one row per shared key (kind + key), updated as members join. */
 export class CampaignRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: StoreDialect) {}
 
+  /** Writes whole campaign rows, one statement per chunk; a new wave of a key takes over its row (and id). */
   async upsertMany(rows: readonly CampaignWrite[], db: Db = this.db): Promise<void> {
-    for (const r of rows) {
-      const row = { ...r, sources: JSON.stringify(r.sources), sensors: JSON.stringify(r.sensors) };
-      await db
-        .insertInto('campaigns')
-        .values(row)
-        .onConflict((oc) =>
-          oc.columns(['kind', 'key']).doUpdateSet({ members: row.members, sources: row.sources, sensors: row.sensors, first_seen: row.first_seen, last_seen: row.last_seen, score: row.score, reported_members: row.reported_members, reported_sensors: row.reported_sensors, updated_at: row.updated_at }),
-        )
-        .execute();
+    for (const chunk of ladderChunks(rows, CHUNK)) {
+      const params: SqlValue[] = [];
+      const values = valuesList(this.dialect, chunk, TYPES, (r) => [r.id, r.kind, r.key, r.members, JSON.stringify(r.sources), JSON.stringify(r.sensors), r.first_seen, r.last_seen, r.score, r.reported_members, r.reported_sensors, r.updated_at], params);
+      await db.executeQuery(CompiledQuery.raw(`INSERT INTO campaigns (${COLUMNS}) VALUES ${values} ON CONFLICT (kind, key) DO UPDATE SET ${UPDATE}`, params));
     }
   }
 

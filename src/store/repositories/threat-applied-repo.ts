@@ -1,31 +1,34 @@
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { ladderChunks, valuesList, type SqlValue } from '../bulk-values.js';
 import type { Database } from '../schema.js';
+import type { StoreDialect } from '../store.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
-const CHUNK = 500;
+const CHUNK = 2000;
+const TYPES = ['text'] as const;
 
 /**
  * The ids of events whose effects are in the profiles. Written in the same transaction as the profiles, so
  * after a crash a redelivered event is recognised and applied nothing twice.
  */
 export class ThreatAppliedRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: StoreDialect) {}
 
-  /** Which of `ids` were applied already. */
-  async applied(ids: readonly string[], db: Db = this.db): Promise<Set<string>> {
-    const out = new Set<string>();
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      const rows = await db.selectFrom('threat_applied').select('id').where('id', 'in', ids.slice(i, i + CHUNK)).execute();
-      for (const r of rows) out.add(r.id);
+  /**
+   * Records `ids` as applied and returns those that were not already: one statement does the check and the
+   * write (`ON CONFLICT DO NOTHING RETURNING` yields only the rows it inserted). Called inside the batch's
+   * transaction, so a rollback forgets the claim together with the effects.
+   */
+  async claim(ids: readonly string[], db: Db = this.db): Promise<Set<string>> {
+    const fresh = new Set<string>();
+    for (const chunk of ladderChunks(ids, CHUNK)) {
+      const params: SqlValue[] = [];
+      const values = valuesList(this.dialect, chunk, TYPES, (id) => [id], params);
+      const r = await db.executeQuery<{ id: string }>(CompiledQuery.raw(`INSERT INTO threat_applied (id) VALUES ${values} ON CONFLICT (id) DO NOTHING RETURNING id`, params));
+      for (const row of r.rows) fresh.add(row.id);
     }
-    return out;
-  }
-
-  async insertMany(ids: readonly string[], db: Db = this.db): Promise<void> {
-    for (let i = 0; i < ids.length; i += CHUNK) {
-      await db.insertInto('threat_applied').values(ids.slice(i, i + CHUNK).map((id) => ({ id }))).onConflict((oc) => oc.column('id').doNothing()).execute();
-    }
+    return fresh;
   }
 
   /** Forgets ids sorting before `id` (UUIDv7 ids sort by time: pass the id of the retention cut-off). */

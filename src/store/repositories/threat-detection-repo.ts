@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { LnmtEvent } from '../../core/events.js';
+import { ladderChunks } from '../bulk-values.js';
 import type { Database } from '../schema.js';
 import type { ThreatDetectionRow } from '../tables/threat.js';
 
@@ -12,7 +13,7 @@ export class ThreatDetectionRepo {
   async insertMany(events: ReadonlyArray<LnmtEvent<'threat.detected'>>, db: Db = this.db): Promise<void> {
     if (events.length === 0) return;
     const rows = events.map((e) => ({ id: e.id, time: Date.parse(e.time), rule: e.data.rule, rule_type: e.data.rule_type, severity: e.data.severity, src_ip: e.data.src_ip, score: e.data.score, body: JSON.stringify(e), published: 0 }));
-    for (let i = 0; i < rows.length; i += 500) await db.insertInto('threat_detections').values(rows.slice(i, i + 500)).onConflict((oc) => oc.column('id').doNothing()).execute();
+    for (const chunk of ladderChunks(rows, 500)) await db.insertInto('threat_detections').values(chunk).onConflict((oc) => oc.column('id').doNothing()).execute();
   }
 
   /** Detections committed but not yet accepted by the bus (a crash between the two), oldest first. */
@@ -22,7 +23,7 @@ export class ThreatDetectionRepo {
   }
 
   async markPublished(ids: readonly string[]): Promise<void> {
-    for (let i = 0; i < ids.length; i += 500) await this.db.updateTable('threat_detections').set({ published: 1 }).where('id', 'in', ids.slice(i, i + 500)).execute();
+    for (const chunk of ladderChunks(ids, 500)) await this.db.updateTable('threat_detections').set({ published: 1 }).where('id', 'in', chunk).execute();
   }
 
   async bySource(ip: string, limit: number): Promise<ThreatDetectionRow[]> {

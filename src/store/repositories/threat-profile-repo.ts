@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import { valuesList, type SqlValue } from '../bulk-values.js';
+import { ladderChunks, valuesList, type SqlValue } from '../bulk-values.js';
 import type { Database } from '../schema.js';
 import type { StoreDialect } from '../store.js';
 import type { ThreatProfileRow } from '../tables/threat.js';
@@ -48,9 +48,9 @@ export class ThreatProfileRepo {
 
   /** Writes whole profiles (the pipeline's in-memory copy is authoritative), one statement per chunk. */
   async upsertMany(rows: readonly ProfileWrite[], db: Db = this.db): Promise<void> {
-    for (let i = 0; i < rows.length; i += CHUNK) {
+    for (const chunk of ladderChunks(rows, CHUNK)) {
       const params: SqlValue[] = [];
-      const values = valuesList(this.dialect, rows.slice(i, i + CHUNK), TYPES, (r) => [r.kind, r.key, r.first_seen, r.last_seen, r.score, r.score_at, r.rank, r.events, r.device_id, r.body], params);
+      const values = valuesList(this.dialect, chunk, TYPES, (r) => [r.kind, r.key, r.first_seen, r.last_seen, r.score, r.score_at, r.rank, r.events, r.device_id, r.body], params);
       const text =
         `INSERT INTO threat_profiles (kind, key, first_seen, last_seen, score, score_at, rank, events, device_id, body) VALUES ${values} ` +
         'ON CONFLICT (kind, key) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen, score = excluded.score, ' +
@@ -62,8 +62,8 @@ export class ThreatProfileRepo {
   /** The stored profiles among `keys` of one kind (missing ones are simply absent). */
   async loadMany(kind: string, keys: readonly string[], db: Db = this.db): Promise<ThreatProfileRow[]> {
     const out: ThreatProfileRow[] = [];
-    for (let i = 0; i < keys.length; i += CHUNK) {
-      out.push(...(await db.selectFrom('threat_profiles').selectAll().where('kind', '=', kind).where('key', 'in', keys.slice(i, i + CHUNK)).execute()));
+    for (const chunk of ladderChunks(keys, CHUNK)) {
+      out.push(...(await db.selectFrom('threat_profiles').selectAll().where('kind', '=', kind).where('key', 'in', chunk).execute()));
     }
     return out;
   }
