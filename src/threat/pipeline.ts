@@ -7,6 +7,7 @@ import type { CampaignRepo, CampaignWrite } from '../store/repositories/campaign
 import type { EventRepo } from '../store/repositories/event-repo.js';
 import type { ThreatAppliedRepo } from '../store/repositories/threat-applied-repo.js';
 import type { ThreatDetectionRepo } from '../store/repositories/threat-detection-repo.js';
+import type { ThreatOutboxRepo } from '../store/repositories/threat-outbox-repo.js';
 import type { ThreatProfileRepo } from '../store/repositories/threat-profile-repo.js';
 import type { Store } from '../store/store.js';
 import { campaignPayload, campaignRow, considerCampaign } from './campaigns.js';
@@ -14,7 +15,7 @@ import { decayed } from './decay.js';
 import type { DeviceIndex, InternalDevice } from './device-index.js';
 import { networkOf, normalizeCommand, sequenceKey } from './fingerprints.js';
 import { Lru } from './lru.js';
-import { PROFILE_BOUNDS, addFirst, addRecent, addScore, addSource, touch, type Profile, type ProfileKind } from './profile.js';
+import { PROFILE_BOUNDS, addFirst, addRecent, addScore, addSource, newProfile, profileFromRow, touch, type Profile, type ProfileKind } from './profile.js';
 import { ProfileCache } from './profile-cache.js';
 import type { GeoLookup, ReverseDns } from './reverse-dns.js';
 import type { RuleEngine } from './rules/rule-engine.js';
@@ -27,6 +28,7 @@ export interface PipelineRepos {
   detections: ThreatDetectionRepo;
   campaigns: CampaignRepo;
   events: EventRepo;
+  outbox: ThreatOutboxRepo;
 }
 
 export interface PipelineDeps {
@@ -150,14 +152,44 @@ export class ThreatPipeline {
     this.closed = true;
   }
 
-  /** Publishes detections committed but not published (a crash between commit and publish). */
+  /**
+   * Rebuilds the rules' windows and suppressions after a restart: the recently applied events go through the
+   * rules again, with each source's stored profile, and whatever fires is dropped (it fired the first time
+   * and is in the detections already). Without this a restart forgot half-full windows, so a brute force
+   * spanning the restart was never seen and one that had fired could fire again at once.
+   */
+  async warmUp(events: readonly AnyEvent[]): Promise<number> {
+    const valid: ThreatEvent[] = [];
+    for (const raw of events) {
+      const n = normalizeEvent(raw);
+      if (n.ok) valid.push(n.event);
+    }
+    const sources = [...new Set(valid.map((e) => e.src))];
+    const profiles = new Map<string, Profile>();
+    for (const row of await this.deps.repos.profiles.loadMany('ip', sources)) profiles.set(row.key, profileFromRow(row));
+    for (const ev of valid) {
+      let p = profiles.get(ev.src);
+      if (!p) profiles.set(ev.src, (p = newProfile('ip', ev.src, ev.time)));
+      this.deps.rules.evaluate(ev, p);
+    }
+    return valid.length;
+  }
+
+  /** Publishes detections and campaign events committed but not published (a crash between commit and publish). */
   async republish(): Promise<number> {
     let total = 0;
     for (;;) {
       const pending = await this.deps.repos.detections.unpublished(1000);
-      if (pending.length === 0) return total;
+      if (pending.length === 0) break;
       await this.deps.publish(pending);
       await this.deps.repos.detections.markPublished(pending.map((e) => e.id));
+      total += pending.length;
+    }
+    for (;;) {
+      const pending = await this.deps.repos.outbox.pending(1000);
+      if (pending.length === 0) return total;
+      await this.deps.publish(pending);
+      await this.deps.repos.outbox.remove(pending.map((e) => e.id));
       total += pending.length;
     }
   }
@@ -273,6 +305,7 @@ export class ThreatPipeline {
         await repos.profiles.upsertMany(this.cache.dirtyRows(), trx);
         await repos.detections.insertMany(detections, trx);
         if (campaigns.length) await repos.campaigns.upsertMany(campaigns, trx);
+        if (campaignEvents.length) await repos.outbox.insertMany(campaignEvents, trx);
       });
     } catch (err) {
       this.cache.discard();
@@ -292,8 +325,9 @@ export class ThreatPipeline {
       try {
         await this.deps.publish([...detections, ...campaignEvents] as AnyEvent[]);
         if (detections.length) await repos.detections.markPublished(detections.map((d) => d.id));
+        if (campaignEvents.length) await repos.outbox.remove(campaignEvents.map((e) => e.id));
       } catch (err) {
-        this.deps.logger.error({ err, detections: detections.length }, 'threat pipeline: publishing detections failed; they stay in the outbox');
+        this.deps.logger.error({ err, detections: detections.length, campaigns: campaignEvents.length }, 'threat pipeline: publishing detections failed; they stay in the outbox');
       }
     }
   }

@@ -10,6 +10,7 @@ import { CampaignRepo } from '../store/repositories/campaign-repo.js';
 import { EventRepo } from '../store/repositories/event-repo.js';
 import { ThreatAppliedRepo } from '../store/repositories/threat-applied-repo.js';
 import { ThreatDetectionRepo } from '../store/repositories/threat-detection-repo.js';
+import { ThreatOutboxRepo } from '../store/repositories/threat-outbox-repo.js';
 import { ThreatProfileRepo } from '../store/repositories/threat-profile-repo.js';
 import type { Store } from '../store/store.js';
 import { DeviceIndex } from './device-index.js';
@@ -35,6 +36,11 @@ export interface ThreatServiceDeps {
   /** Durable consumer name on the bus (one per pipeline). */
   consumer?: string;
 }
+
+/** At start-up the rules replay at most this much recent history (their longest window or suppression)... */
+const WARMUP_MAX_MS = 86_400_000;
+/** ...and at most this many events of it (the newest). */
+const WARMUP_MAX_EVENTS = 200_000;
 
 /** How often applied-event ids past their retention are pruned. */
 const PRUNE_EVERY_MS = 3_600_000;
@@ -67,6 +73,7 @@ export class ThreatService {
       detections: new ThreatDetectionRepo(store.db),
       campaigns: new CampaignRepo(store.db, store.dialect),
       events: new EventRepo(store.db, store.dialect),
+      outbox: new ThreatOutboxRepo(store.db),
     };
     this.devices = new DeviceIndex(store.db);
     this.queries = new ThreatQueries({ repos: this.repos, store, halfLifeMs: this.cfg.halfLifeMs, clock: this.clock, devices: this.devices });
@@ -111,6 +118,11 @@ export class ThreatService {
     });
     this.pipelineRef = pipeline;
     if (this.deps.registry) this.registerMetrics(this.deps.registry, pipeline);
+    const horizon = Math.min(engine.horizonMs(), WARMUP_MAX_MS);
+    if (horizon > 0) {
+      const replayed = await pipeline.warmUp(await this.repos.applied.recentEvents(this.clock.now() - horizon, WARMUP_MAX_EVENTS));
+      if (replayed) log.info({ events: replayed, horizonMs: horizon }, 'threat pipeline: rule windows rebuilt from recent events');
+    }
     const republished = await pipeline.republish();
     if (republished) log.info({ detections: republished }, 'threat pipeline: published detections left by a previous run');
     this.subs.push(bus.subscribe({ name: this.deps.consumer ?? 'threat', types: [...THREAT_INPUT_TYPES], maxBatch: this.cfg.maxBatch }, (batch) => pipeline.ingest(batch)));

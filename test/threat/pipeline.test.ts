@@ -131,6 +131,52 @@ for (const mk of DIALECTS) {
       await h.svc.stop();
     });
 
+    it('campaign events go through the outbox: a failed publish leaves them there, start-up publishes them', async (t) => {
+      if (!up) return t.skip('PostgreSQL not reachable');
+      const h = await harness(store, { campaigns: { minMembers: 2, growthFactor: 2 } });
+      const realPublish = h.bus.publish.bind(h.bus);
+      let failing = true;
+      h.bus.publish = async (events) => {
+        if (failing && events.some((e) => e.type.startsWith('campaign.'))) throw new Error('bus down');
+        return realPublish(events);
+      };
+      await h.svc.pipeline.ingest(['198.18.200.1', '198.18.201.1'].map((s, i) => auth(T0 + i, s, 'outbox', 'campaign-pw')));
+      const pending = await store.db.selectFrom('threat_outbox').select(['id', 'body']).execute();
+      const kinds = pending.map((r) => (JSON.parse(r.body) as LnmtEvent<'campaign.detected'>).data.kind).sort();
+      assert.ok(kinds.includes('credentials'), `outbox holds the credentials campaign: ${kinds.join(', ')}`);
+      assert.equal(h.out.filter((e) => e.type.startsWith('campaign.')).length, 0, 'nothing reached the bus');
+      failing = false;
+      assert.ok((await h.svc.pipeline.republish()) >= pending.length);
+      await h.bus.drain();
+      assert.deepEqual(h.out.filter((e) => e.type.startsWith('campaign.')).map((e) => e.id).sort(), pending.map((r) => r.id).sort());
+      assert.equal((await store.db.selectFrom('threat_outbox').select('id').execute()).length, 0, 'outbox emptied');
+      await h.svc.stop();
+    });
+
+    it('a restart keeps the rule windows: a brute force spanning it fires, one that fired stays suppressed', async (t) => {
+      if (!up) return t.skip('PostgreSQL not reachable');
+      const first = await harness(store);
+      const now = first.clock.now();
+      const spanning = '198.18.210.1';
+      const fired = '198.18.210.2';
+      await first.bus.publish(Array.from({ length: 6 }, (_, i) => auth(now - 40_000 + i * 1000, spanning, 'root', `a${i}`)));
+      await first.bus.publish(Array.from({ length: 10 }, (_, i) => auth(now - 40_000 + i * 1000, fired, 'root', `b${i}`)));
+      await first.bus.drain();
+      const brute = (h: Awaited<ReturnType<typeof harness>>, ip: string) => h.detections().filter((e) => e.data.rule === 'brute-force' && e.data.src_ip === ip).length;
+      assert.equal(brute(first, spanning), 0);
+      assert.equal(brute(first, fired), 1);
+      await first.svc.stop();
+
+      const second = await harness(store);
+      second.clock.t = now;
+      await second.bus.publish(Array.from({ length: 4 }, (_, i) => auth(now - 20_000 + i * 1000, spanning, 'root', `c${i}`)));
+      await second.bus.publish(Array.from({ length: 10 }, (_, i) => auth(now - 20_000 + i * 1000, fired, 'root', `d${i}`)));
+      await second.bus.drain();
+      assert.equal(brute(second, spanning), 1, '6 attempts before the restart and 4 after make 10 within the minute');
+      assert.equal(brute(second, fired), 0, 'fired 20 s before the restart: still suppressed');
+      await second.svc.stop();
+    });
+
     it('command-sequence campaigns group sessions typing the same script from different hosts', async (t) => {
       if (!up) return t.skip('PostgreSQL not reachable');
       const h = await harness(store, { campaigns: { minMembers: 3 } });

@@ -7,6 +7,7 @@ import * as m0004 from './0004-notify.js';
 import * as m0005 from './0005-honeynet.js';
 import * as m0006 from './0006-threat.js';
 import * as m0007 from './0007-decisions.js';
+import * as m0008 from './0008-threat-outbox.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -19,6 +20,7 @@ const MIGRATIONS: Array<[string, { up(db: Kysely<any>, d: Dialect): Promise<void
   ['0005-honeynet', m0005],
   ['0006-threat', m0006],
   ['0007-decisions', m0007],
+  ['0008-threat-outbox', m0008],
 ];
 
 class ListProvider implements MigrationProvider {

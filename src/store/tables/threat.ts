@@ -29,6 +29,13 @@ export interface ThreatAppliedTable {
   id: string;
 }
 
+/** Events of the pipeline other than detections, between commit and the bus accepting them (0008). */
+export interface ThreatOutboxTable {
+  id: string;
+  time: Millis;
+  body: string;
+}
+
 /** Every `threat.detected` event, also the outbox: `published = 0` until the bus accepted it. */
 export interface ThreatDetectionsTable {
   id: string;
@@ -60,12 +67,13 @@ export interface CampaignsTable {
   updated_at: Millis;
 }
 
-/** Tables of the threat detection pipeline (migration 0006-threat). */
+/** Tables of the threat detection pipeline (migrations 0006-threat, 0008-threat-outbox). */
 export interface ThreatTables {
   threat_profiles: ThreatProfilesTable;
   threat_applied: ThreatAppliedTable;
   threat_detections: ThreatDetectionsTable;
   campaigns: CampaignsTable;
+  threat_outbox: ThreatOutboxTable;
 }
 
 export type ThreatProfileRow = Selectable<ThreatProfilesTable>;

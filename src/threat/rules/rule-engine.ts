@@ -47,6 +47,19 @@ export class RuleEngine {
     }
   }
 
+  /**
+   * How far back the rules look: the longest window (any duration parameter) or suppression of an enabled rule.
+   * Events older than this cannot change what a rule does next, so a restart replays no more than that.
+   */
+  horizonMs(): number {
+    let max = 0;
+    for (const { def } of this.rules) {
+      max = Math.max(max, def.suppressMs);
+      for (const [key, spec] of Object.entries(def.type.params)) if ((spec as { kind: string }).kind === 'duration') max = Math.max(max, Number(def.params[key]) || 0);
+    }
+    return max;
+  }
+
   get definitions(): RuleDefinition[] {
     return this.rules.map((r) => r.def);
   }
