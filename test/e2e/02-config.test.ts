@@ -75,6 +75,23 @@ describe('lnmt config check', () => {
     assert.doesNotMatch(r.stderr, ESC);
   });
 
+  it('checks what serve would refuse at start-up: response allowlist entries and the threat rules file (file:line, key)', async () => {
+    const cwd = dirs.make();
+    writeFileSync(join(cwd, 'lnmt.yaml'), 'response:\n  allowlist: ["10.0.0.0/8", "10.0.0.0/33"]\n');
+    let r = await lnmt(['config', 'check'], { cwd });
+    assert.equal(r.code, 2, r.stderr);
+    assert.ok(r.stderr.includes('response.allowlist[1]: not an IP address or CIDR; got "10.0.0.0/33"'), r.stderr);
+    writeFileSync(join(cwd, 'lnmt.yaml'), 'threat:\n  rulesFile: rules.yaml\n');
+    writeFileSync(join(cwd, 'rules.yaml'), 'rules:\n  - name: strict\n    type: brute_force\n    threshold: 0\n');
+    r = await lnmt(['config', 'check'], { cwd });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /invalid threat rules file rules\.yaml \(1 problem\)/);
+    assert.ok(r.stderr.includes(`${join(cwd, 'rules.yaml')}:4 rules[0].threshold: must be an integer`), r.stderr);
+    writeFileSync(join(cwd, 'rules.yaml'), 'rules:\n  - name: strict\n    type: brute_force\n    threshold: 3\n');
+    r = await lnmt(['config', 'check'], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+  });
+
   it('bad YAML is reported with file, line and column', async () => {
     const cwd = dirs.make();
     writeFileSync(join(cwd, 'lnmt.yaml'), 'api:\n  port: 9000\n   host: x\n');
@@ -117,8 +134,24 @@ describe('lnmt config show', () => {
     assert.equal(c.api.port, 9300);
     assert.equal(c.store.postgres.url, 'postgres://lnmt:***@db.internal:5432/lnmt');
     assert.equal(c.dataDir, './lnmt-data');
-    assert.deepEqual(Object.keys(c), ['node', 'dataDir', 'log', 'store', 'api', 'scanner', 'monitor', 'scheduler', 'notify', 'honeynet']);
+    assert.deepEqual(Object.keys(c), ['node', 'dataDir', 'log', 'store', 'api', 'scanner', 'monitor', 'scheduler', 'notify', 'honeynet', 'threat', 'response']);
+    // The sections whose defaults live with their code are shown filled in, as serve runs them.
+    assert.equal(c.threat.halfLifeMs, 21_600_000);
+    assert.equal(c.response.defaultDuration, '4h');
+    assert.deepEqual(c.response.policy, [{ minSeverity: 'high', action: 'ban' }]);
+    assert.equal(c.response.enforce.enabled, false);
     assert.deepEqual(readdirSync(cwd), []);
+  });
+
+  it('a configured threat/response key shows with the rest of its section still filled in', async () => {
+    const cwd = dirs.make();
+    writeFileSync(join(cwd, 'lnmt.yaml'), 'threat:\n  halfLifeMs: 60000\nresponse:\n  escalation:\n    multiplier: 3\n');
+    const r = await lnmt(['config', 'show', '--json'], { cwd });
+    assert.equal(r.code, 0, r.stderr);
+    const c = JSON.parse(r.stdout);
+    assert.equal(c.threat.halfLifeMs, 60_000);
+    assert.equal(c.threat.maxBatch, 5000);
+    assert.deepEqual(c.response.escalation, { multiplier: 3, lookback: '7d', maxDuration: '30d' });
   });
 
   it('--json prints the same, as JSON', async () => {

@@ -33,8 +33,33 @@ function origins(loaded: LoadedConfig): { env: string[]; flags: string[] } {
   return { env: [...env].sort(), flags: [...flags].sort() };
 }
 
+/**
+ * What the schema cannot see but `serve` would refuse at start-up: response durations and allowlist entries
+ * (`responseSettings`), and the threat rules file (read and parsed as the pipeline will). Throws
+ * LNMT_ERR_CONFIG listing every problem with its key (and file:line for the rules).
+ */
+async function checkSections(config: LoadedConfig['config']): Promise<void> {
+  const { responseSettings } = await import('../../response/response-settings.js');
+  responseSettings(config.response);
+  const { threatConfig } = await import('../../core/config/sections/threat.js');
+  const file = threatConfig(config.threat).rulesFile;
+  if (!file) return;
+  const { RulesSource } = await import('../../threat/rules/rules-source.js');
+  const { RulesFileError } = await import('../../threat/rules/rules-file.js');
+  const { LnmtError } = await import('../../core/errors.js');
+  const { silentLogger } = await import('../../core/logger.js');
+  try {
+    await new RulesSource(resolve(file), silentLogger()).load();
+  } catch (err) {
+    if (!(err instanceof RulesFileError)) throw err;
+    const details = err.problems.map((p) => ({ where: `threat.rulesFile ${p.file}${p.line ? `:${p.line}` : ''} ${p.key}`, message: p.message }));
+    throw new LnmtError('LNMT_ERR_CONFIG', `invalid threat rules file ${file} (${details.length} problem${details.length > 1 ? 's' : ''})`, { details });
+  }
+}
+
 async function check(rt: CliRuntime, cmd: CommandUnknownOpts, o: { json?: boolean }): Promise<void> {
   const loaded = await rt.loadConfig(cmd); // throws LNMT_ERR_CONFIG (exit 2) when invalid
+  await checkSections(loaded.config);
   const { env, flags } = origins(loaded);
   if (o.json) {
     rt.json({ ok: true, file: loaded.file, env, flags, sources: loaded.sources, data_dir: resolve(rt.io.cwd, loaded.config.dataDir) });
@@ -50,7 +75,10 @@ async function check(rt: CliRuntime, cmd: CommandUnknownOpts, o: { json?: boolea
 async function show(rt: CliRuntime, cmd: CommandUnknownOpts, o: { json?: boolean }): Promise<void> {
   const loaded = await rt.loadConfig(cmd);
   const { maskSecrets } = await import('../../core/config/load-config.js');
-  const masked = maskSecrets(loaded.config);
+  // Sections whose defaults live with their code are shown filled in, as `serve` will run them.
+  const { threatConfig } = await import('../../core/config/sections/threat.js');
+  const { effectiveResponseConfig } = await import('../../response/response-settings.js');
+  const masked = maskSecrets({ ...loaded.config, threat: threatConfig(loaded.config.threat), response: effectiveResponseConfig(loaded.config.response) });
   if (o.json) return rt.json(masked);
   // yaml is CommonJS: Node gives named exports, a bundler's split chunk may give only `default`.
   const yaml = (await import('yaml')) as typeof import('yaml') & { default?: typeof import('yaml') };

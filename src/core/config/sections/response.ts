@@ -22,7 +22,7 @@ export type PolicyEntry = Static<typeof PolicyEntrySchema>;
 /**
  * `response.*`: decisions (bans and tags) from detections or by hand, the allowlist, escalation, the blocklist
  * change log and optional nftables enforcement. Every key is optional: the section works without a line of
- * config (defaults in `responseSettings`), so it needs no entry in the global defaults.
+ * config (defaults in `RESPONSE_DEFAULTS`, response-settings.ts; `lnmt config show` prints them filled in).
  */
 export const ResponseConfigSchema = Type.Object(
   {
