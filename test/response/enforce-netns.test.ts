@@ -46,7 +46,7 @@ describe('nftables enforcement in network namespaces', { skip }, () => {
     pair = VethPair.create();
     CLIENT_IP = pair.clientIp;
     NET = pair.net;
-    listener = pair.spawn(pair.sensorNs, [process.execPath, '-e', `require('net').createServer((s)=>{s.on('error',()=>{});s.end('hi\\n');}).listen(${PORT},'0.0.0.0')`]);
+    listener = pair.spawn(pair.sensorNs, [process.execPath, '-e', `require('net').createServer((s)=>{s.on('error',()=>{});s.end('hi\\n');}).listen(${PORT},'::')`]);
     api = await makeApi();
     app = api.app;
     await startEnforcer();
@@ -80,6 +80,19 @@ describe('nftables enforcement in network namespaces', { skip }, () => {
     const del = await app.inject({ method: 'DELETE', url: `/api/decisions/${res.json<{ id: string }>().id}`, headers: api.auth('admin') });
     assert.equal(del.statusCode, 204, del.body);
     await connects();
+  });
+
+  it('an IPv6 ban goes to the IPv6 set: the client is cut off over IPv6 and still connects over IPv4', async () => {
+    const v6 = () => pair.canConnect(PORT, 1000, pair.sensorIp6);
+    await waitFor('the client to connect over IPv6', async () => ((await v6()) ? true : undefined), 30_000, 200);
+    const res = await app.inject({ method: 'POST', url: '/api/decisions', headers: api.auth('admin'), payload: { target: pair.clientIp6, duration: '1h', reason: 'v6 test' } });
+    assert.equal(res.statusCode, 201, res.body);
+    await waitFor('the client to be blocked over IPv6', async () => ((await v6()) ? undefined : true), 30_000, 200);
+    assert.equal(await pair.canConnect(PORT), true, 'IPv4 is not banned');
+    assert.ok(pair.exec(pair.sensorNs, ['nft', 'list', 'set', 'inet', 'lnmt_response', 'banned6']).includes(pair.clientIp6), 'the address is in the IPv6 set');
+    const del = await app.inject({ method: 'DELETE', url: `/api/decisions/${res.json<{ id: string }>().id}`, headers: api.auth('admin') });
+    assert.equal(del.statusCode, 204, del.body);
+    await waitFor('the client to connect over IPv6 again', async () => ((await v6()) ? true : undefined), 30_000, 200);
   });
 
   it('a restarted enforcer makes the set equal the bans in force (reconcile)', async () => {
