@@ -3,7 +3,7 @@ import { uuidv7 } from '../core/ids.js';
 import type { ThreatConfig } from '../core/config/sections/threat.js';
 import type { CampaignWrite } from '../store/repositories/campaign-repo.js';
 import { decayed } from './decay.js';
-import type { Profile, ProfileKind } from './profile.js';
+import { STORED_SOURCES, type Profile, type ProfileKind } from './profile.js';
 
 /** Which aggregates can become campaigns, and the campaign kind each one is. */
 export const CAMPAIGN_KINDS: Partial<Record<ProfileKind, CampaignPayload['kind']>> = { cred: 'credentials', command: 'commands', upload: 'uploads', timing: 'timing' };
@@ -69,7 +69,7 @@ export function campaignRow(agg: Profile, now: number, halfLifeMs: number): Camp
     kind,
     key: agg.key,
     members: agg.sourceCount,
-    sources: [...agg.sources],
+    sources: agg.sources.slice(0, STORED_SOURCES),
     sensors: [...agg.sensors],
     first_seen: agg.waveStart,
     last_seen: agg.lastSeen,

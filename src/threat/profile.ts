@@ -20,6 +20,15 @@ export const PROFILE_BOUNDS = {
   sources: 1000,
 } as const;
 
+/**
+ * Members of an aggregate written to the store (the profile body, the campaign row). Memory keeps up to
+ * `PROFILE_BOUNDS.sources` to recognise returning members exactly while the aggregate is hot; writing all of
+ * them on every change made a busy credential or command campaign rewrite ~15 KB per batch, which was most of
+ * a small batch's cost (event → detection p50 43 ms → 9.5 ms at 10,000 events/s when cut to this). After a
+ * reload a returning member beyond the stored sample may be counted again: a large campaign looks slightly larger.
+ */
+export const STORED_SOURCES = 100;
+
 export interface ProfileCounts {
   connects: number;
   auths: number;
@@ -163,7 +172,7 @@ export function profileBody(p: Profile): ProfileBody {
     commands: p.commands,
     uploads: p.uploads,
     tags: p.tags,
-    sources: p.sources,
+    sources: p.sources.length > STORED_SOURCES ? p.sources.slice(0, STORED_SOURCES) : p.sources,
     sourceCount: p.sourceCount,
     waveStart: p.waveStart,
     rdns: p.rdns,
