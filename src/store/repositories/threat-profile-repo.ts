@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import { ladderChunks, valuesList, type SqlValue } from '../bulk-values.js';
 import type { Database } from '../schema.js';
 import type { StoreDialect } from '../store.js';
@@ -24,7 +24,8 @@ export const ATTACKER_SORTS = ['score', 'last_seen', 'first_seen', 'events'] as 
 export type AttackerSort = (typeof ATTACKER_SORTS)[number];
 
 export interface ProfileListQuery {
-  kind: string;
+  /** Only source profiles are listed (the list indexes cover them alone). */
+  kind: 'ip';
   sort: AttackerSort;
   limit: number;
   offset: number;
@@ -77,7 +78,9 @@ export class ThreatProfileRepo {
    * other dashboards slow; `count()` exists for the places that need it.
    */
   async list(q: ProfileListQuery): Promise<{ rows: ThreatProfileRow[]; more: boolean }> {
-    let s = this.db.selectFrom('threat_profiles').selectAll().where('kind', '=', q.kind);
+    // The kind as a literal: the list indexes are partial (`WHERE kind = 'ip'`), and a planner can only prove a
+    // partial index applies from a constant, not from a bound parameter.
+    let s = this.db.selectFrom('threat_profiles').selectAll().where('kind', '=', sql.lit(q.kind));
     if (q.minRank !== undefined && Number.isFinite(q.minRank)) s = s.where('rank', '>=', q.minRank);
     if (q.since !== undefined) s = s.where('last_seen', '>=', q.since);
     if (q.internal) s = s.where('device_id', 'is not', null);
