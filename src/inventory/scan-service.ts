@@ -10,7 +10,7 @@ import type { ScanRow } from '../store/schema.js';
 import type { DeviceTracker, HostObservation } from './device-tracker.js';
 import { lookupMac } from './oui.js';
 import { discover } from './scanner/discovery.js';
-import { ReverseDns } from './scanner/reverse-dns.js';
+import { ReverseDns } from '../core/reverse-dns.js';
 import type { HostResult, ProbeResult, ScanProgress, ScannerConfig } from './scanner/scan-types.js';
 import { addresses, parseTargets, type TargetSet } from './targets.js';
 

@@ -14,8 +14,10 @@ import { ThreatOutboxRepo } from '../store/repositories/threat-outbox-repo.js';
 import { ThreatProfileRepo } from '../store/repositories/threat-profile-repo.js';
 import type { Store } from '../store/store.js';
 import { DeviceIndex } from './device-index.js';
+import { loadGeoLookup } from './geo/ip2asn-loader.js';
 import { ThreatPipeline, type PipelineRepos } from './pipeline.js';
-import { ReverseDns, type GeoLookup } from './reverse-dns.js';
+import { ReverseDns } from '../core/reverse-dns.js';
+import type { GeoLookup } from './geo/geo-lookup.js';
 import { RuleEngine } from './rules/rule-engine.js';
 import { RulesSource } from './rules/rules-source.js';
 import { THREAT_INPUT_TYPES } from './threat-event.js';
@@ -31,7 +33,7 @@ export interface ThreatServiceDeps {
   registry?: Registry;
   /** Write input events to the `events` table as well (default: true; the app turns it off when its archive subscriber does it). */
   archive?: boolean;
-  /** Optional GeoIP/ASN lookup; none without a database. */
+  /** Optional GeoIP/ASN lookup; when absent, `threat.geoip.files` are loaded if set (null: none). */
   geo?: GeoLookup | null;
   /** Durable consumer name on the bus (one per pipeline). */
   consumer?: string;
@@ -41,6 +43,9 @@ export interface ThreatServiceDeps {
 const WARMUP_MAX_MS = 86_400_000;
 /** ...and at most this many events of it (the newest). */
 const WARMUP_MAX_EVENTS = 200_000;
+
+/** How long a source's PTR name (or its absence) is reused before asking again. */
+const RDNS_TTL_MS = 3_600_000;
 
 /** How often applied-event ids past their retention are pruned. */
 const PRUNE_EVERY_MS = 3_600_000;
@@ -62,6 +67,7 @@ export class ThreatService {
   private cancelPrune: (() => void) | null = null;
   private readonly clock: Clock;
   private readonly devices: DeviceIndex;
+  private rdns: ReverseDns | null = null;
 
   constructor(private readonly deps: ThreatServiceDeps) {
     this.cfg = threatConfig(deps.config.threat);
@@ -101,7 +107,13 @@ export class ThreatService {
     const engine = new RuleEngine(await this.rulesSource.load(), { maxSources: Math.max(10_000, Math.min(this.cfg.hotProfiles, 200_000)), halfLifeMs: this.cfg.halfLifeMs });
     this.engine = engine;
     if (file && this.cfg.watchRules) this.rulesSource.watch((rules) => engine.replace(rules));
-    const rdns = this.cfg.reverseDns ? new ReverseDns({ timeoutMs: this.cfg.dnsTimeoutMs, cacheSize: this.cfg.dnsCacheSize, servers: config.scanner.dnsServers }) : null;
+    const rdns = (this.rdns = this.cfg.reverseDns ? new ReverseDns({ timeoutMs: this.cfg.dnsTimeoutMs, maxEntries: this.cfg.dnsCacheSize, ttlMs: RDNS_TTL_MS, servers: config.scanner.dnsServers }) : null);
+    let geo = this.deps.geo ?? null;
+    if (this.deps.geo === undefined && this.cfg.geoip.files.length) {
+      const db = await loadGeoLookup(this.cfg.geoip.files.map((f) => resolvePath(f)));
+      log.info({ ranges: db.ranges, malformed: db.malformed, ...(db.malformed ? { samples: db.samples } : {}) }, 'threat pipeline: GeoIP/ASN database loaded');
+      geo = db.lookup;
+    }
     const pipeline = new ThreatPipeline({
       store: this.deps.store,
       repos: this.repos,
@@ -114,7 +126,7 @@ export class ThreatService {
       publish: (events) => bus.publish(events),
       archive: this.deps.archive ?? true,
       rdns,
-      geo: this.deps.geo ?? null,
+      geo,
     });
     this.pipelineRef = pipeline;
     if (this.deps.registry) this.registerMetrics(this.deps.registry, pipeline);
@@ -140,6 +152,7 @@ export class ThreatService {
     this.cancelPrune?.();
     this.rulesSource?.close();
     await this.pipelineRef?.close();
+    this.rdns?.cancel();
   }
 
   private registerMetrics(registry: Registry, p: ThreatPipeline): void {

@@ -90,6 +90,13 @@ describe('lnmt config check', () => {
     writeFileSync(join(cwd, 'rules.yaml'), 'rules:\n  - name: strict\n    type: brute_force\n    threshold: 3\n');
     r = await lnmt(['config', 'check'], { cwd });
     assert.equal(r.code, 0, r.stderr);
+    writeFileSync(join(cwd, 'lnmt.yaml'), 'threat:\n  geoip:\n    files: [ip2asn-v4.tsv]\n');
+    r = await lnmt(['config', 'check'], { cwd });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /threat\.geoip\.files\[0\]/);
+    writeFileSync(join(cwd, 'ip2asn-v4.tsv'), '1.0.0.0\t1.0.0.255\t13335\tUS\tCLOUDFLARENET\n');
+    r = await lnmt(['config', 'check'], { cwd });
+    assert.equal(r.code, 0, r.stderr);
   });
 
   it('bad YAML is reported with file, line and column', async () => {

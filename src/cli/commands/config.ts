@@ -35,14 +35,19 @@ function origins(loaded: LoadedConfig): { env: string[]; flags: string[] } {
 
 /**
  * What the schema cannot see but `serve` would refuse at start-up: response durations and allowlist entries
- * (`responseSettings`), and the threat rules file (read and parsed as the pipeline will). Throws
+ * (`responseSettings`), the GeoIP/ASN files, and the threat rules file (read and parsed as the pipeline will). Throws
  * LNMT_ERR_CONFIG listing every problem with its key (and file:line for the rules).
  */
 async function checkSections(config: LoadedConfig['config']): Promise<void> {
   const { responseSettings } = await import('../../response/response-settings.js');
   responseSettings(config.response);
   const { threatConfig } = await import('../../core/config/sections/threat.js');
-  const file = threatConfig(config.threat).rulesFile;
+  const threat = threatConfig(config.threat);
+  if (threat.geoip.files.length) {
+    const { loadGeoLookup } = await import('../../threat/geo/ip2asn-loader.js');
+    await loadGeoLookup(threat.geoip.files.map((f) => resolve(f)));
+  }
+  const file = threat.rulesFile;
   if (!file) return;
   const { RulesSource } = await import('../../threat/rules/rules-source.js');
   const { RulesFileError } = await import('../../threat/rules/rules-file.js');

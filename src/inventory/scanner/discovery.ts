@@ -4,7 +4,7 @@ import { IcmpPinger } from './methods/icmp-pinger.js';
 import { forgetNeighbours, readArpTable, readIpNeigh, type NeighbourEntry } from './methods/neighbour-table.js';
 import { NeighbourTrigger } from './methods/neighbour-trigger.js';
 import { probeTcp } from './methods/tcp-probe.js';
-import { ReverseDns } from './reverse-dns.js';
+import { ReverseDns } from '../../core/reverse-dns.js';
 import { RouteTable } from './routes.js';
 import type { ProbeCallbacks, ProbeResult, ScannerConfig } from './scan-types.js';
 

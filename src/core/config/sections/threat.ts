@@ -49,6 +49,11 @@ export const ThreatConfigSchema = Type.Object(
     reverseDns: Opt(Type.Boolean()),
     dnsTimeoutMs: Opt(Millis(10, 30_000)),
     dnsCacheSize: Opt(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
+    /**
+     * GeoIP/ASN enrichment of new sources from iptoasn.com `ip2asn-*.tsv` files (plain or `.gz`; IPv4, IPv6 or
+     * combined), loaded into memory at start. None by default: no country/AS without a database.
+     */
+    geoip: Opt(Type.Object({ files: Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 4 }) }, { additionalProperties: false })),
     /** How much higher an internal source's detections rank (severity steps, capped at critical). */
     internalSeverityBoost: Opt(Type.Integer({ minimum: 0, maximum: 3 })),
     /** Days the ids of applied events are kept for redelivery dedup. */
@@ -89,6 +94,7 @@ export interface ThreatConfig {
   reverseDns: boolean;
   dnsTimeoutMs: number;
   dnsCacheSize: number;
+  geoip: { files: string[] };
   internalSeverityBoost: number;
   dedupRetentionDays: number;
   campaigns: { enabled: boolean; windowMs: number; minMembers: number; growthFactor: number; timingBucketMs: number; ignoreCredentials: string[] };
@@ -123,6 +129,7 @@ export function threatDefaults(): ThreatConfig {
     reverseDns: false,
     dnsTimeoutMs: 500,
     dnsCacheSize: 10_000,
+    geoip: { files: [] },
     internalSeverityBoost: 1,
     dedupRetentionDays: 7,
     campaigns: { enabled: true, windowMs: 86_400_000, minMembers: 3, growthFactor: 2, timingBucketMs: 60_000, ignoreCredentials: [] },
@@ -149,6 +156,7 @@ export function threatConfig(input: ThreatConfigInput | undefined): ThreatConfig
     reverseDns: pick(input.reverseDns, d.reverseDns),
     dnsTimeoutMs: pick(input.dnsTimeoutMs, d.dnsTimeoutMs),
     dnsCacheSize: pick(input.dnsCacheSize, d.dnsCacheSize),
+    geoip: { files: pick(input.geoip?.files, d.geoip.files) },
     internalSeverityBoost: pick(input.internalSeverityBoost, d.internalSeverityBoost),
     dedupRetentionDays: pick(input.dedupRetentionDays, d.dedupRetentionDays),
     campaigns: {
