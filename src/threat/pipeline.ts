@@ -290,8 +290,8 @@ export class ThreatPipeline {
     }
     if (second.size) await this.cache.prefetch(second);
     this.stats.profileLoads = this.cache.loads;
-    // 3. Enrich new sources once (reverse DNS, GeoIP), still outside the transaction: a lookup may wait.
-    if (this.deps.rdns || this.deps.geo) await this.enrichNew(valid);
+    // 3. Enrich (GeoIP, reverse DNS for new sources), still outside the transaction: a lookup may wait.
+    if (this.deps.rdns || this.deps.geo) await this.enrich(valid);
     // 4. One transaction: claim the event ids (what an earlier, crashed or redelivered, batch applied comes
     // back absent), apply only the fresh events, and write everything they changed.
     const detections: Array<LnmtEvent<'threat.detected'>> = [];
@@ -371,15 +371,25 @@ export class ThreatPipeline {
     return [...changed].map((agg) => campaignRow(agg, now, config.halfLifeMs));
   }
 
-  private async enrichNew(events: readonly ThreatEvent[]): Promise<void> {
-    const ips = new Set<string>();
-    for (const ev of events) if (this.cache.created.has(ProfileCache.id('ip', ev.src))) ips.add(ev.src);
+  /**
+   * GeoIP for every source profile still without it (an in-memory lookup, so sources stored before a database
+   * was configured get it at their next event); reverse DNS once, for new sources (a network round trip).
+   */
+  private async enrich(events: readonly ThreatEvent[]): Promise<void> {
+    const { geo, rdns } = this.deps;
+    const fresh = new Set<string>();
+    for (const ev of events) {
+      const p = this.cache.peek('ip', ev.src);
+      if (!p) continue;
+      if (geo && p.geo === null) p.geo = geo(ev.src);
+      if (rdns && this.cache.created.has(ProfileCache.id('ip', ev.src))) fresh.add(ev.src);
+    }
+    if (!rdns) return;
     await Promise.all(
-      [...ips].map(async (ip) => {
+      [...fresh].map(async (ip) => {
+        const name = await rdns.lookup(ip);
         const p = this.cache.peek('ip', ip);
-        if (!p) return;
-        if (this.deps.geo) p.geo = this.deps.geo(ip);
-        if (this.deps.rdns) p.rdns = await this.deps.rdns.lookup(ip);
+        if (p) p.rdns = name;
       }),
     );
   }

@@ -245,6 +245,22 @@ describe('GeoIP/ASN from ip2asn files', () => {
       await svc.stop();
     });
 
+    it('a source stored before the database was configured gets its geo at its next event', async () => {
+      const store = await d.open();
+      const before = service(store, {});
+      await before.svc.start();
+      await before.bus.publish([connect(T0, '203.0.113.11', 22)]);
+      await before.bus.drain();
+      await before.svc.stop();
+      assert.equal((await before.svc.queries.attacker('203.0.113.11', { events: 1, detections: 1 }))?.attacker.geo, null);
+      const { bus, svc } = service(store, { geoip: { files: [file('svc-later.tsv', V4)] } });
+      await svc.start();
+      await bus.publish([connect(T0 + 2, '203.0.113.11', 23)]);
+      await bus.drain();
+      assert.deepEqual((await svc.queries.attacker('203.0.113.11', { events: 5, detections: 5 }))?.attacker.geo, EX);
+      await svc.stop();
+    });
+
     it('an unreadable database file stops start() with the key and the path', async () => {
       const store = await d.open();
       const missing = join(dir, 'missing-ip2asn.tsv');
