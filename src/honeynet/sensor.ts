@@ -8,7 +8,7 @@ import { ConnectionLimits } from './runtime/connection-limits.js';
 import { HoneypotEventSink } from './runtime/event-sink.js';
 import type { ServiceHandler } from './runtime/honeypot-service.js';
 import { recordingsDir } from './runtime/recording-path.js';
-import { startService } from './runtime/start-service.js';
+import { prepareServices, startService } from './runtime/start-service.js';
 import { listenAdmitting, listenTcp } from './runtime/tcp-listener.js';
 import { listenPlan } from './listen-plan.js';
 import { serveSettings, sharedServiceContext } from './sensor-context.js';
@@ -78,9 +78,10 @@ export class Sensor {
     this.sink = new HoneypotEventSink({ bus: this.deps.bus, sensor: config.node.name, logPath: hn.logFile ? sensorPath(config, hn.logFile, cwd) : null, now });
     const limits = new ConnectionLimits({ maxConnections: hn.limits.maxConnections, maxPerIp: hn.limits.maxPerIp, connectsPerMinutePerIp: hn.limits.connectsPerMinutePerIp }, now);
     const inWorkers = hn.workers > 1 || user !== null;
+    const prepared = await prepareServices(plan.services, persona, now);
     if (inWorkers) {
       if (user) this.prepareDirsFor(user, cwd);
-      this.pool = new WorkerPool({ count: hn.workers, config, persona, cwd, sink: this.sink, logger, user, now, onStatus: (st) => this.deps.onStatus?.('honeypot:workers', st) });
+      this.pool = new WorkerPool({ count: hn.workers, config, persona, prepared, cwd, sink: this.sink, logger, user, now, onStatus: (st) => this.deps.onStatus?.('honeypot:workers', st) });
       try {
         await this.pool.start();
       } catch (err) {
@@ -108,7 +109,7 @@ export class Sensor {
           let handler = handlers.get(planned.key);
           if (!handler) {
             const { service, settings } = plan.services.get(planned.key)!;
-            handler = await startService(service, settings, shared!);
+            handler = await startService(service, settings, shared!, prepared[planned.key]);
             handlers.set(planned.key, handler);
             this.handlers.push(handler);
           }

@@ -19,7 +19,12 @@ export interface HoneypotServiceContext {
   recordings: { dir: string; maxBytes: number };
   logger: Logger;
   now(): number;
+  /** What the service's `prepare` made for this start (undefined without one). */
+  prepared?: unknown;
 }
+
+/** What `prepare` sees: the sensor's identity and the service's settings, nothing per process. */
+export type PrepareContext = Pick<HoneypotServiceContext, 'persona' | 'settings' | 'now'>;
 
 /** A started service: the runtime hands it every admitted connection. */
 export interface ServiceHandler {
@@ -38,5 +43,11 @@ export interface HoneypotService {
   readonly name: string;
   readonly defaultPort: number;
   readonly transport: 'tcp';
+  /**
+   * Made once per sensor start, before any process starts the service, and handed to every `start` (each
+   * worker's too) as `ctx.prepared`: what a real server makes once per start and shows the same on every
+   * connection (SQL Server's fallback certificate). Must survive IPC (plain data).
+   */
+  prepare?(ctx: PrepareContext): Promise<unknown>;
   start(ctx: HoneypotServiceContext): Promise<ServiceHandler>;
 }

@@ -45,7 +45,7 @@ async function init(m: Extract<ToWorker, { t: 'init' }>): Promise<void> {
   sink = new HoneypotEventSink({ bus: ipcBus as EventBus, sensor: config.node.name, logPath: null });
   const plan = listenPlan(hn, honeypotServices({ shell: emulatedShell() }));
   const shared = sharedServiceContext({ config, cwd, persona, sink, logger, now: Date.now });
-  for (const [key, { service, settings }] of plan.services) handlers.set(key, await startService(service, settings, shared));
+  for (const [key, { service, settings }] of plan.services) handlers.set(key, await startService(service, settings, shared, m.prepared[key]));
   serve = { ...serveSettings(hn), sink };
   await send({ t: 'ready', services: [...handlers.keys()] });
 }

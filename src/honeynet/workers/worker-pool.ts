@@ -8,6 +8,7 @@ import type { HoneypotRef } from '../../core/events.js';
 import { uuidv7 } from '../../core/ids.js';
 import type { Persona } from '../persona/persona.js';
 import type { HoneypotEventSink } from '../runtime/event-sink.js';
+import type { PreparedServices } from '../runtime/start-service.js';
 import type { SystemUser } from './system-user.js';
 import type { FromWorker, ToWorker } from './worker-protocol.js';
 
@@ -15,6 +16,8 @@ export interface WorkerPoolOptions {
   count: number;
   config: LnmtConfig;
   persona: Persona;
+  /** What each service's `prepare` made for this start (the same for every worker). */
+  prepared: PreparedServices;
   cwd: string;
   /** The primary's sink: it logs and publishes what the workers send. */
   sink: HoneypotEventSink;
@@ -116,7 +119,7 @@ export class WorkerPool {
         settle(new Error(`sensor worker ${index} exited while starting (${signal ?? `code ${code}`})`));
         this.exited(w, code, signal);
       });
-      const init: ToWorker = { t: 'init', config: this.o.config, persona: this.o.persona, cwd: this.o.cwd, index };
+      const init: ToWorker = { t: 'init', config: this.o.config, persona: this.o.persona, prepared: this.o.prepared, cwd: this.o.cwd, index };
       child.send(init);
     });
   }

@@ -6,10 +6,11 @@
 import type { LnmtConfig } from '../../core/config/schema.js';
 import type { AnyEvent, HoneypotRef } from '../../core/events.js';
 import type { Persona } from '../persona/persona.js';
+import type { PreparedServices } from '../runtime/start-service.js';
 
 export type ToWorker =
   /** First message: everything the worker needs to start its service handlers (it reads no config file). */
-  | { t: 'init'; config: LnmtConfig; persona: Persona; cwd: string; index: number }
+  | { t: 'init'; config: LnmtConfig; persona: Persona; prepared: PreparedServices; cwd: string; index: number }
   /** An admitted connection (the socket is the message's handle); `id` is its session id. */
   | { t: 'conn'; service: string; id: string; ref: HoneypotRef }
   /** Close every session, flush the events, answer `stopped`, exit. */

@@ -6,7 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
+import { Duplex } from 'node:stream';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -16,6 +19,8 @@ import { loadConfig } from '../../../src/core/config/load-config.js';
 import type { AnyEvent } from '../../../src/core/events.js';
 import { silentLogger } from '../../../src/core/logger.js';
 import { generateHostKeys } from '../../../src/honeynet/persona/host-keys.js';
+import { PACKET, tdsPackets } from '../../../src/honeynet/services/mssql/tds-packet.js';
+import { ENCRYPT, preloginRequest } from '../../../src/honeynet/services/mssql/tds-prelogin.js';
 import { Sensor } from '../../../src/honeynet/sensor.js';
 import { lookupSystemUser } from '../../../src/honeynet/workers/system-user.js';
 import { runSsh } from '../../fixtures/openssh-client.js';
@@ -87,6 +92,46 @@ function talk(port: number): Promise<{ socket: Socket; first: string }> {
   });
 }
 
+/**
+ * The certificate a TDS client is shown: PRELOGIN with encryption on, then the TLS handshake carried in PRELOGIN
+ * packets, as SQL Server clients do it. The socket stays open (the caller closes it).
+ */
+async function mssqlCertificate(port: number): Promise<{ fingerprint: string; socket: Socket }> {
+  const socket = connect(port, '127.0.0.1');
+  await once(socket, 'connect');
+  socket.write(tdsPackets(PACKET.PRELOGIN, preloginRequest({ encryption: ENCRYPT.ON })));
+  let buf = Buffer.alloc(0);
+  const packets: Buffer[] = [];
+  const wanted: Array<() => void> = [];
+  socket.on('data', (d: Buffer) => {
+    buf = Buffer.concat([buf, d]);
+    while (buf.length >= 8 && buf.length >= buf.readUInt16BE(2)) {
+      packets.push(buf.subarray(8, buf.readUInt16BE(2)));
+      buf = buf.subarray(buf.readUInt16BE(2));
+    }
+    for (const w of wanted.splice(0)) w();
+  });
+  const next = async (): Promise<Buffer> => {
+    while (packets.length === 0) await new Promise<void>((r) => wanted.push(r));
+    return packets.shift()!;
+  };
+  await next(); // the PRELOGIN answer
+  const carrier = new Duplex({
+    read() {},
+    write(chunk: Buffer, _enc, cb) {
+      socket.write(tdsPackets(PACKET.PRELOGIN, chunk));
+      cb();
+    },
+  });
+  const pump = async () => {
+    for (;;) carrier.push(await next());
+  };
+  void pump();
+  const secure = tlsConnect({ socket: carrier, rejectUnauthorized: false });
+  await once(secure, 'secureConnect');
+  return { fingerprint: secure.getPeerCertificate().fingerprint256, socket };
+}
+
 describe('sensor workers', () => {
   it('spreads connections evenly over the workers, with one set of limits and one event stream', async () => {
     const { sensor, events, port, status } = await startSensor((c) => {
@@ -147,6 +192,22 @@ describe('sensor workers', () => {
     const c = await talk(port('telnet'));
     assert.match(c.first, /\xff/); // option negotiation from the new worker
     for (const s of [a, b, c]) s.socket.destroy();
+  });
+
+  it("every worker shows the same MSSQL fallback certificate: made once per sensor start, as sqlservr's is", async () => {
+    const { sensor, port } = await startSensor((c) => {
+      c.honeynet.workers = 2;
+      c.honeynet.services.mssql = { ...c.honeynet.services.mssql, enabled: true, port: 0 as number, bind: '127.0.0.1' };
+    });
+    const first = await mssqlCertificate(port('mssql'));
+    const second = await mssqlCertificate(port('mssql'));
+    try {
+      assert.deepEqual(sensor.workerLoad().map((w) => w.open), [1, 1], 'one connection on each worker');
+      assert.equal(second.fingerprint, first.fingerprint);
+    } finally {
+      first.socket.destroy();
+      second.socket.destroy();
+    }
   });
 
   it('stopping closes every open session and delivers its close event before stop() resolves', async () => {

@@ -1,7 +1,7 @@
 import { constants } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import type { HoneypotService, HoneypotServiceContext, ServiceHandler } from '../../runtime/honeypot-service.js';
-import { makeFallbackCertificate } from './fallback-cert.js';
+import { makeFallbackCertificate, type FallbackCertificate } from './fallback-cert.js';
 import { MssqlConversation } from './mssql-conversation.js';
 import { mssqlRelease } from './mssql-release.js';
 
@@ -25,10 +25,12 @@ export function mssqlService(): HoneypotService {
     name: 'mssql',
     defaultPort: 11433,
     transport: 'tcp',
+    // One fallback certificate per sensor start, as sqlservr has one per start: every worker serves the same.
+    prepare: (ctx) => makeFallbackCertificate(new Date(ctx.now())),
     async start(ctx: HoneypotServiceContext): Promise<ServiceHandler> {
       const settings: MssqlSettings = { ...MSSQL_DEFAULTS, ...(ctx.settings as Partial<MssqlSettings>) };
       const release = mssqlRelease(ctx.persona, settings.version);
-      const cert = await makeFallbackCertificate(new Date(ctx.now()));
+      const cert = (ctx.prepared as FallbackCertificate | undefined) ?? (await makeFallbackCertificate(new Date(ctx.now())));
       // SQL Server 2019/2022 on Linux negotiate TLS 1.2 for TDS 7.x logins; session tickets are not issued.
       const tls = createSecureContext({ key: cert.key, cert: cert.cert, minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', secureOptions: constants.SSL_OP_NO_TICKET });
       const server = { release, serverName: ctx.persona.hostname, tls, settings };
