@@ -1,5 +1,6 @@
 import { nginxPadsFor, nginxPage, NGINX_MSIE_PADDING, NGINX_STATUS } from './error-pages.js';
 import type { HttpRelease } from './http-release.js';
+import { nginxGzip, nginxGzips } from './nginx-gzip.js';
 import { bodyBuffer, connectionTokens, hostOf, httpDate, type Rendered, type Reply, type ResponseContext } from './http-reply.js';
 
 /** Errors after which nginx does not keep the connection (ngx_http_special_response_handler). */
@@ -36,6 +37,13 @@ export function nginxRespond(rel: HttpRelease, reply: Reply, ctx: ResponseContex
     else if (!head) keepAlive = false; // an HTTP/1.0 client: the body ends when the connection does
   }
   if (req?.version === '0.9') return { bytes: head ? Buffer.alloc(0) : body, keepAlive: false, status: wireStatus };
+  // The gzip filter drops the length (and ranges), weakens the ETag and streams the body chunked.
+  const gzip = nginxGzips(req, wireStatus, contentType, length);
+  if (gzip) {
+    if (!head) body = nginxGzip(body, length !== null);
+    chunked = !head;
+    length = null;
+  }
 
   // An upstream's Connection is hop-by-hop and dropped; its Date replaces nginx's own and keeps its place in the list.
   const extra = (reply.headers ?? []).filter(([n]) => n.toLowerCase() !== 'connection');
@@ -50,10 +58,12 @@ export function nginxRespond(rel: HttpRelease, reply: Reply, ctx: ResponseContex
   if (chunked) lines.push('Transfer-Encoding: chunked');
   lines.push(keepAlive ? 'Connection: keep-alive' : 'Connection: close');
   if (reply.kind === 'static' && wireStatus === 200) {
-    if (reply.mtime !== undefined) lines.push(`ETag: "${Math.floor(reply.mtime / 1000).toString(16)}-${body.length.toString(16)}"`);
-    lines.push('Accept-Ranges: bytes');
+    const etag = `"${Math.floor((reply.mtime ?? 0) / 1000).toString(16)}-${bodyBuffer(reply.body).length.toString(16)}"`;
+    if (reply.mtime !== undefined) lines.push(`ETag: ${gzip ? `W/${etag}` : etag}`);
+    if (!gzip) lines.push('Accept-Ranges: bytes');
   }
   for (const [n, v] of extra) lines.push(`${n}: ${v}`);
+  if (gzip) lines.push('Content-Encoding: gzip');
   const headBytes = Buffer.from(`${lines.join('\r\n')}\r\n\r\n`, 'latin1');
   if (head) return { bytes: headBytes, keepAlive, status: wireStatus };
   const payload = chunked ? chunk(body) : body;
