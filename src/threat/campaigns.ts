@@ -2,7 +2,7 @@ import type { CampaignPayload } from '../core/events.js';
 import { uuidv7 } from '../core/ids.js';
 import type { ThreatConfig } from '../core/config/sections/threat.js';
 import type { CampaignWrite } from '../store/repositories/campaign-repo.js';
-import { decayed } from './decay.js';
+import { shownScore } from './decay.js';
 import { STORED_SOURCES, type Profile, type ProfileKind } from './profile.js';
 
 /** Which aggregates can become campaigns, and the campaign kind each one is. */
@@ -57,7 +57,7 @@ export function campaignPayload(agg: Profile, now: number, halfLifeMs: number): 
     sensors: [...agg.sensors],
     first_seen: new Date(agg.waveStart).toISOString(),
     last_seen: new Date(agg.lastSeen).toISOString(),
-    score: Math.round(decayed(agg.score, now, halfLifeMs) * 100) / 100,
+    score: shownScore(agg.score, now, halfLifeMs),
   };
 }
 
@@ -73,7 +73,7 @@ export function campaignRow(agg: Profile, now: number, halfLifeMs: number): Camp
     sensors: [...agg.sensors],
     first_seen: agg.waveStart,
     last_seen: agg.lastSeen,
-    score: Math.round(decayed(agg.score, now, halfLifeMs) * 100) / 100,
+    score: shownScore(agg.score, now, halfLifeMs),
     reported_members: mark.reportedMembers,
     reported_sensors: mark.reportedSensors,
     updated_at: now,

@@ -15,6 +15,11 @@ export function decayed(score: DecayingScore, now: number, halfLifeMs: number): 
   return score.value * Math.pow(2, -dt / halfLifeMs);
 }
 
+/** The score at `now` rounded to hundredths: what detections, campaigns and the API show. */
+export function shownScore(score: DecayingScore, now: number, halfLifeMs: number): number {
+  return Math.round(decayed(score, now, halfLifeMs) * 100) / 100;
+}
+
 /**
  * Adds `amount` observed at `time`. A deposit older than the score's time (late events from an offline sensor)
  * is decayed to the score's time instead of rewinding it, so the result does not depend on arrival order.

@@ -11,7 +11,7 @@ import type { ThreatOutboxRepo } from '../store/repositories/threat-outbox-repo.
 import type { ThreatProfileRepo } from '../store/repositories/threat-profile-repo.js';
 import type { Store } from '../store/store.js';
 import { campaignPayload, campaignRow, considerCampaign } from './campaigns.js';
-import { decayed } from './decay.js';
+import { shownScore } from './decay.js';
 import type { DeviceIndex, InternalDevice } from './device-index.js';
 import { networkOf, normalizeCommand, sequenceKey } from './fingerprints.js';
 import { Lru } from './lru.js';
@@ -490,7 +490,7 @@ export class ThreatPipeline {
       rule_type: ruleType,
       severity,
       src_ip: ev.src,
-      score: Math.round(decayed(p.score, ev.time, this.deps.config.halfLifeMs) * 100) / 100,
+      score: shownScore(p.score, ev.time, this.deps.config.halfLifeMs),
       summary: device ? `internal device ${device.hostname ?? device.ip}${device.mac ? ` (${device.mac})` : ''}: ${summary}` : summary,
       evidence,
       sensors: [...p.sensors],

@@ -3,7 +3,7 @@ import type { Clock } from '../scheduler/clock.js';
 import type { AttackerSort } from '../store/repositories/threat-profile-repo.js';
 import type { Store } from '../store/store.js';
 import type { CampaignRow, ThreatDetectionRow, ThreatProfileRow } from '../store/tables/threat.js';
-import { decayed, rankFloor } from './decay.js';
+import { rankFloor, shownScore } from './decay.js';
 import type { DeviceIndex, InternalDevice } from './device-index.js';
 import type { PipelineRepos } from './pipeline.js';
 import { profileFromRow, type ProfileCounts } from './profile.js';
@@ -48,7 +48,6 @@ export interface AttackerListQuery {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const round = (n: number) => Math.round(n * 100) / 100;
 
 /** The read side of threat detection, for the API and the CLI (works without the pipeline running). */
 export class ThreatQueries {
@@ -58,7 +57,7 @@ export class ThreatQueries {
     const p = profileFromRow(r);
     return {
       ip: p.key,
-      score: round(decayed(p.score, now, this.deps.halfLifeMs)),
+      score: shownScore(p.score, now, this.deps.halfLifeMs),
       first_seen: iso(p.firstSeen),
       last_seen: iso(p.lastSeen),
       events: p.events,
@@ -97,7 +96,7 @@ export class ThreatQueries {
       uploads: p.uploads,
       geo: p.geo,
       device: p.deviceId !== null ? (this.deps.devices.get(ip) ?? null) : null,
-      network: net ? { key: net.key, sources: net.sourceCount, score: round(decayed(net.score, now, this.deps.halfLifeMs)) } : null,
+      network: net ? { key: net.key, sources: net.sourceCount, score: shownScore(net.score, now, this.deps.halfLifeMs) } : null,
     };
     const detections = await this.deps.repos.detections.bySource(ip, opts.detections);
     const rows = await this.deps.store.db.selectFrom('events').select('body').where('src_ip', '=', ip).orderBy('time', 'desc').orderBy('id', 'desc').limit(opts.events).execute();
