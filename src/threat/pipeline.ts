@@ -178,21 +178,22 @@ export class ThreatPipeline {
 
   /** Publishes detections and campaign events committed but not published (a crash between commit and publish). */
   async republish(): Promise<number> {
+    const { detections, outbox } = this.deps.repos;
+    return (
+      (await this.drain(() => detections.unpublished(1000), (ids) => detections.markPublished(ids))) +
+      (await this.drain(() => outbox.pending(1000), (ids) => outbox.remove(ids)))
+    );
+  }
+
+  /** Publishes pages of `pending()` and marks each page done, until nothing is pending. */
+  private async drain(pending: () => Promise<AnyEvent[]>, done: (ids: string[]) => Promise<void>): Promise<number> {
     let total = 0;
-    for (;;) {
-      const pending = await this.deps.repos.detections.unpublished(1000);
-      if (pending.length === 0) break;
-      await this.deps.publish(pending);
-      await this.deps.repos.detections.markPublished(pending.map((e) => e.id));
-      total += pending.length;
+    for (let page = await pending(); page.length > 0; page = await pending()) {
+      await this.deps.publish(page);
+      await done(page.map((e) => e.id));
+      total += page.length;
     }
-    for (;;) {
-      const pending = await this.deps.repos.outbox.pending(1000);
-      if (pending.length === 0) return total;
-      await this.deps.publish(pending);
-      await this.deps.repos.outbox.remove(pending.map((e) => e.id));
-      total += pending.length;
-    }
+    return total;
   }
 
   private async work(): Promise<void> {
