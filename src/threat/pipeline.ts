@@ -3,12 +3,15 @@ import type { ThreatConfig } from '../core/config/sections/threat.js';
 import type { AnyEvent, CampaignPayload, EventPayloads, LnmtEvent } from '../core/events.js';
 import { makeEvent } from '../core/events.js';
 import type { Clock } from '../scheduler/clock.js';
-import type { CampaignRepo, CampaignWrite } from '../store/repositories/campaign-repo.js';
+import type { Transaction } from 'kysely';
+import type { CampaignRepo } from '../store/repositories/campaign-repo.js';
 import type { EventRepo } from '../store/repositories/event-repo.js';
 import type { ThreatAppliedRepo } from '../store/repositories/threat-applied-repo.js';
 import type { ThreatDetectionRepo } from '../store/repositories/threat-detection-repo.js';
+import type { LogEntry, ThreatLogRepo } from '../store/repositories/threat-log-repo.js';
 import type { ThreatOutboxRepo } from '../store/repositories/threat-outbox-repo.js';
 import type { ThreatProfileRepo } from '../store/repositories/threat-profile-repo.js';
+import type { Database } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { campaignPayload, campaignRow, considerCampaign } from './campaigns.js';
 import { shownScore } from './decay.js';
@@ -16,7 +19,7 @@ import type { DeviceIndex, InternalDevice } from './device-index.js';
 import { networkOf, normalizeCommand, sequenceKey } from './fingerprints.js';
 import { Lru } from './lru.js';
 import { PROFILE_BOUNDS, addFirst, addRecent, addScore, addSource, newProfile, profileFromRow, touch, type Profile, type ProfileKind } from './profile.js';
-import { ProfileCache } from './profile-cache.js';
+import { ProfileCache, type DueProfiles, type FlushPolicy } from './profile-cache.js';
 import type { ReverseDns } from '../core/reverse-dns.js';
 import type { GeoLookup } from './geo/geo-lookup.js';
 import type { RuleEngine } from './rules/rule-engine.js';
@@ -30,6 +33,7 @@ export interface PipelineRepos {
   campaigns: CampaignRepo;
   events: EventRepo;
   outbox: ThreatOutboxRepo;
+  log: ThreatLogRepo;
 }
 
 export interface PipelineDeps {
@@ -61,6 +65,9 @@ export interface PipelineStats {
   hotProfiles: number;
   profileLoads: number;
   failedBatches: number;
+  /** Profiles changed in memory and not yet written to the store. */
+  dirtyProfiles: number;
+  profileWrites: number;
 }
 
 interface Pending {
@@ -73,6 +80,31 @@ interface Pending {
 const SESSION_COMMANDS = 64;
 /** Sessions whose commands are tracked at once (LRU). */
 const MAX_SESSIONS = 50_000;
+/** At start-up the rules replay at most this much recent history (their longest window or suppression)... */
+const WARMUP_MAX_MS = 86_400_000;
+/** ...and at most this many events of it (the newest). */
+const WARMUP_MAX_EVENTS = 200_000;
+/** How often batches the warm-up no longer needs are pruned from the log. */
+const LOG_PRUNE_EVERY_MS = 5_000;
+
+type LogIndex = Array<{ seq: number; time: number; count: number }>;
+
+/**
+ * The first batch of the log a warm-up reads: the newest batches before `replayFrom` whose commit time is
+ * within the horizon, at most `maxEvents` events of them.
+ */
+function warmStart(index: LogIndex, replayFrom: number, since: number, maxEvents: number): number {
+  let from = replayFrom;
+  let n = 0;
+  for (let i = index.length - 1; i >= 0; i--) {
+    const e = index[i]!;
+    if (e.seq >= replayFrom) continue;
+    if (e.time < since || n + e.count > maxEvents) break;
+    n += e.count;
+    from = e.seq;
+  }
+  return from;
+}
 
 function raise(sev: ThreatSeverity, steps: number): ThreatSeverity {
   return SEVERITIES[Math.min(SEVERITIES.length - 1, SEVERITIES.indexOf(sev) + steps)]!;
@@ -97,16 +129,29 @@ export class ThreatPipeline {
   private readonly ignoredCreds: Set<string>;
   private readonly deposits: Record<string, number>;
   private closed = false;
-  readonly stats: PipelineStats = { queued: 0, applied: 0, duplicates: 0, invalid: 0, detections: 0, campaigns: 0, batches: 0, hotProfiles: 0, profileLoads: 0, failedBatches: 0 };
+  readonly stats: PipelineStats = { queued: 0, applied: 0, duplicates: 0, invalid: 0, detections: 0, campaigns: 0, batches: 0, hotProfiles: 0, profileLoads: 0, failedBatches: 0, dirtyProfiles: 0, profileWrites: 0 };
+  /** The last committed batch (its `threat_log.seq`). */
+  private seq = 0;
+  /** Sequence, time and size of the batches kept in the log (for pruning). */
+  private logIndex: LogIndex = [];
+  private lastPrune = 0;
+  /** A transaction failed: memory is rebuilt from the store and the log before the next batch. */
+  private broken = false;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private readonly policy: FlushPolicy;
   /** Called with each committed batch's size and duration (metrics). */
   onBatch: ((size: number, seconds: number, ok: boolean) => void) | null = null;
 
   constructor(private readonly deps: PipelineDeps) {
     // A batch touches up to ~6 profiles per event (source, network, credential, hash, sequence, timing); they
     // must all fit at once or a prefetched profile could be evicted before use and be recreated empty.
-    this.cache = new ProfileCache(Math.max(deps.config.hotProfiles, deps.config.maxBatch * 6), deps.repos.profiles, deps.config.halfLifeMs);
+    const capacity = Math.max(deps.config.hotProfiles, deps.config.maxBatch * 6);
+    this.cache = new ProfileCache(capacity, deps.repos.profiles, deps.config.halfLifeMs);
     this.ignoredCreds = new Set(deps.config.campaigns.ignoreCredentials);
     this.deposits = deps.config.deposits;
+    const flushMs = deps.config.profileFlushMs;
+    // At most as many profiles written behind as the hot set holds.
+    this.policy = { all: flushMs === 0, maxAgeMs: flushMs, maxDirty: capacity };
   }
 
   /** Events waiting for the worker (the queue-depth metric). */
@@ -148,31 +193,83 @@ export class ThreatPipeline {
     return new Promise((r) => this.idleWaiters.push(r));
   }
 
+  /** Writes every changed profile now (a clean stop leaves nothing for the log to replay). */
+  async flush(): Promise<void> {
+    // The worker may have been started again between idle() resolving and this continuation.
+    do await this.idle();
+    while (this.running || this.queue.length > 0);
+    if (this.cache.dirtyCount === 0 || this.broken) return;
+    this.running = true;
+    try {
+      await this.commitFlush(true);
+    } finally {
+      this.finishWork();
+    }
+  }
+
   async close(): Promise<void> {
-    await this.idle();
+    await this.flush();
     this.closed = true;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
   }
 
   /**
-   * Rebuilds the rules' windows and suppressions after a restart: the recently applied events go through the
-   * rules again, with each source's stored profile, and whatever fires is dropped (it fired the first time
-   * and is in the detections already). Without this a restart forgot half-full windows, so a brute force
-   * spanning the restart was never seen and one that had fired could fire again at once.
+   * Rebuilds memory from the store after a start (or a failed transaction): profiles whose rows lag behind the
+   * batch log (written behind, then a crash) get the logged batches they lack again, each profile only those
+   * after its own `seq`; and the rules' windows and suppressions are rebuilt from the recent batches before
+   * that (what fires there fired the first time and is dropped). Without the second part a restart forgot
+   * half-full windows, so a brute force spanning it was never seen and one that had fired could fire again.
    */
-  async warmUp(events: readonly AnyEvent[]): Promise<number> {
-    const valid: ThreatEvent[] = [];
-    for (const raw of events) {
-      const n = normalizeEvent(raw);
-      if (n.ok) valid.push(n.event);
+  async recover(): Promise<{ warmed: number; replayed: number }> {
+    const { log } = this.deps.repos;
+    const state = await log.state();
+    this.logIndex = await log.index();
+    this.seq = Math.max(state.lastSeq, this.logIndex.at(-1)?.seq ?? 0);
+    const since = this.warmSince();
+    const from = warmStart(this.logIndex, state.replayFrom, since, WARMUP_MAX_EVENTS);
+    // Warm-up batches all precede the replayed ones: the rules see every event in log order.
+    const warm: AnyEvent[] = [];
+    let warmed = 0;
+    let replayed = 0;
+    for await (const entry of log.read(from)) {
+      if (entry.seq < state.replayFrom) {
+        for (const e of entry.events) if (Date.parse(e.time) >= since) warm.push(e);
+        continue;
+      }
+      if (warm.length) warmed += await this.warmUp(warm.splice(0));
+      replayed += await this.replay(entry);
     }
-    const sources = [...new Set(valid.map((e) => e.src))];
+    if (warm.length) warmed += await this.warmUp(warm);
+    this.broken = false;
+    return { warmed, replayed };
+  }
+
+  /** The oldest event time the rules can still need: their longest window or suppression, capped. */
+  private warmSince(): number {
+    return this.deps.clock.now() - Math.min(this.deps.rules.horizonMs(), WARMUP_MAX_MS);
+  }
+
+  /** The rules see events that profiles already hold, with each source's stored profile (their firings are dropped). */
+  private async warmUp(events: readonly AnyEvent[]): Promise<number> {
+    const valid = this.validate(events);
     const profiles = new Map<string, Profile>();
-    for (const row of await this.deps.repos.profiles.loadMany('ip', sources)) profiles.set(row.key, profileFromRow(row));
+    for (const row of await this.deps.repos.profiles.loadMany('ip', [...new Set(valid.map((e) => e.src))])) profiles.set(row.key, profileFromRow(row));
     for (const ev of valid) {
-      let p = profiles.get(ev.src);
+      let p = this.cache.peek('ip', ev.src) ?? profiles.get(ev.src);
       if (!p) profiles.set(ev.src, (p = newProfile('ip', ev.src, ev.time)));
       this.deps.rules.evaluate(ev, p);
     }
+    return valid.length;
+  }
+
+  /** One logged batch applied again to the profiles that lack it; its detections and campaign events were published then. */
+  private async replay(entry: LogEntry): Promise<number> {
+    const valid = this.validate(entry.events);
+    this.cache.begin(entry.seq);
+    await this.prepare(valid);
+    this.apply(valid, [], []);
+    this.committed([]);
     return valid.length;
   }
 
@@ -221,19 +318,101 @@ export class ThreatPipeline {
         this.spaceWaiters = [];
         for (const r of w) r();
       }
+      await this.pruneLog();
     } finally {
-      this.running = false;
-      const w = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const r of w) r();
+      this.finishWork();
     }
   }
 
-  /** One batch, one transaction. */
-  private async processBatch(batch: readonly AnyEvent[]): Promise<void> {
-    const started = performance.now();
-    const { store, repos, config } = this.deps;
-    // 1. Validate once; drop repeats inside the batch.
+  private finishWork(): void {
+    this.running = false;
+    // Events queued while a profile flush (or the log pruning) ran found the worker busy: start it for them.
+    if (this.queue.length > 0) {
+      this.running = true;
+      setImmediate(() => void this.work());
+      return;
+    }
+    this.scheduleFlush();
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const r of w) r();
+  }
+
+  /** While profiles are dirty and no batch comes to write them, a timer does. */
+  private scheduleFlush(): void {
+    if (this.flushTimer || this.closed || this.policy.all || this.cache.dirtyCount === 0) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      if (this.running || this.closed) return;
+      this.running = true;
+      this.commitFlush(false)
+        .catch((err: unknown) => this.deps.logger.error({ err }, 'threat pipeline: writing profiles failed'))
+        .finally(() => this.finishWork());
+    }, Math.max(50, this.policy.maxAgeMs / 2));
+    this.flushTimer.unref();
+  }
+
+  /** A transaction of profile rows alone (the timer, `flush()`). */
+  private async commitFlush(all: boolean): Promise<void> {
+    if (this.broken) return;
+    const due = this.cache.due(all ? { ...this.policy, all: true } : this.policy);
+    if (due.ids.length === 0) return;
+    try {
+      await this.deps.store.db.transaction().execute((trx) => this.writeDue(due, this.seq, trx));
+    } catch (err) {
+      this.fail();
+      throw err;
+    }
+    this.committed(due.ids);
+  }
+
+  /**
+   * Writes the due profiles, the campaign rows of the aggregates among them (a campaign row is written behind
+   * with its aggregate, since a busy credential campaign gains members in every batch, and at once when it is
+   * detected or reported: see `apply`), and where the log stands after them.
+   */
+  private async writeDue(due: DueProfiles, lastSeq: number, trx: Transaction<Database>): Promise<void> {
+    const { repos, clock, config } = this.deps;
+    await repos.profiles.upsertMany(due.rows, trx);
+    const now = clock.now();
+    const campaigns = due.profiles.filter((p) => p.campaign !== null && p.campaign.wave === p.waveStart).map((p) => campaignRow(p, now, config.halfLifeMs));
+    if (campaigns.length) await repos.campaigns.upsertMany(campaigns, trx);
+    await repos.log.setState({ lastSeq, replayFrom: this.cache.replayFrom(lastSeq + 1, due.ids) }, trx);
+  }
+
+  /** A transaction (or a replay) ended: `written` profiles are in the store. */
+  private committed(written: readonly string[]): void {
+    this.cache.committed(written);
+    this.stats.profileWrites += written.length;
+    this.stats.dirtyProfiles = this.cache.dirtyCount;
+  }
+
+  /** After a failed transaction memory may be ahead of the store in ways only a rebuild undoes. */
+  private fail(): void {
+    this.cache.discard();
+    this.sessions.clear();
+    this.broken = true;
+  }
+
+  /** Drops the logged batches that neither a replay nor a warm-up would read. */
+  private async pruneLog(): Promise<void> {
+    const now = performance.now();
+    if (now - this.lastPrune < LOG_PRUNE_EVERY_MS || this.broken) return;
+    this.lastPrune = now;
+    const keep = warmStart(this.logIndex, this.cache.replayFrom(this.seq + 1), this.warmSince(), WARMUP_MAX_EVENTS);
+    let drop = 0;
+    while (drop < this.logIndex.length && this.logIndex[drop]!.seq < keep) drop++;
+    if (drop === 0) return;
+    try {
+      await this.deps.repos.log.pruneBefore(keep);
+      this.logIndex.splice(0, drop);
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'threat pipeline: pruning the batch log failed');
+    }
+  }
+
+  /** Validates once; drops repeats inside the batch. */
+  private validate(batch: readonly AnyEvent[]): ThreatEvent[] {
     const seen = new Set<string>();
     const valid: ThreatEvent[] = [];
     for (const raw of batch) {
@@ -250,9 +429,16 @@ export class ThreatPipeline {
       }
       valid.push(n.event);
     }
+    return valid;
+  }
+
+  /**
+   * Brings every profile the events may touch into memory (one query per kind for the cold ones). Reads,
+   * outside the write transaction; an event that turns out to be a redelivery only cost a lookup.
+   */
+  private async prepare(valid: readonly ThreatEvent[]): Promise<void> {
+    const { config } = this.deps;
     await this.deps.devices.refreshIfStale();
-    // 2. Bring every profile the batch may touch into memory (one query per kind for the cold ones). Reads,
-    // outside the write transaction; an event that turns out to be a redelivery only cost a lookup.
     const wanted = new Map<string, { kind: ProfileKind; key: string; time: number }>();
     const want = (kind: ProfileKind, key: string, time: number) => {
       const id = ProfileCache.id(kind, key);
@@ -291,36 +477,63 @@ export class ThreatPipeline {
     }
     if (second.size) await this.cache.prefetch(second);
     this.stats.profileLoads = this.cache.loads;
-    // 3. Enrich (GeoIP, reverse DNS for new sources), still outside the transaction: a lookup may wait.
+  }
+
+  /** One batch, one transaction. */
+  private async processBatch(batch: readonly AnyEvent[]): Promise<void> {
+    const started = performance.now();
+    const { store, repos } = this.deps;
+    if (this.broken) {
+      this.deps.rules.reset();
+      const r = await this.recover();
+      this.deps.logger.warn(r, 'threat pipeline: memory rebuilt from the store after a failed transaction');
+    }
+    const valid = this.validate(batch);
+    const seq = this.seq + 1;
+    this.cache.begin(seq);
+    await this.prepare(valid);
+    // Enrich (GeoIP, reverse DNS for new sources), still outside the transaction: a lookup may wait.
     if (this.deps.rdns || this.deps.geo) await this.enrich(valid);
-    // 4. One transaction: claim the event ids (what an earlier, crashed or redelivered, batch applied comes
-    // back absent), apply only the fresh events, and write everything they changed.
+    // One transaction: claim the event ids (what an earlier, crashed or redelivered, batch applied comes back
+    // absent), apply only the fresh events, log them, and write what is due of what they changed.
     const detections: Array<LnmtEvent<'threat.detected'>> = [];
     const campaignEvents: Array<LnmtEvent<'campaign.detected' | 'campaign.updated'>> = [];
     let fresh: ThreatEvent[] = [];
+    let written: string[] = [];
+    let last = this.seq;
+    const at = this.deps.clock.now();
     try {
       await store.db.transaction().execute(async (trx) => {
         if (this.deps.archive) await repos.events.insertMany(batch, trx);
         const claimed = valid.length ? await repos.applied.claim(valid.map((e) => e.id), trx) : new Set<string>();
         fresh = claimed.size === valid.length ? valid : valid.filter((e) => claimed.has(e.id));
-        const campaigns = this.apply(fresh, detections, campaignEvents);
-        await repos.profiles.upsertMany(this.cache.dirtyRows(), trx);
+        this.apply(fresh, detections, campaignEvents);
+        if (fresh.length) {
+          last = seq;
+          await repos.log.append(seq, at, fresh.map((e) => e.raw), trx);
+        }
         await repos.detections.insertMany(detections, trx);
-        if (campaigns.length) await repos.campaigns.upsertMany(campaigns, trx);
         if (campaignEvents.length) await repos.outbox.insertMany(campaignEvents, trx);
+        const due = this.cache.due(this.policy);
+        written = due.ids;
+        await this.writeDue(due, last, trx);
       });
     } catch (err) {
-      this.cache.discard();
+      this.fail();
       this.onBatch?.(batch.length, (performance.now() - started) / 1000, false);
       throw err;
     }
+    if (last === seq) {
+      this.seq = seq;
+      this.logIndex.push({ seq, time: at, count: fresh.length });
+    }
     this.stats.duplicates += valid.length - fresh.length;
-    this.cache.committed();
+    this.committed(written);
     this.stats.applied += fresh.length;
     this.stats.batches++;
     this.stats.hotProfiles = this.cache.size;
     this.onBatch?.(batch.length, (performance.now() - started) / 1000, true);
-    // 5. Publish after commit; a failure leaves them in the outbox for `republish()`.
+    // Publish after commit; a failure leaves them in the outbox for `republish()`.
     if (detections.length || campaignEvents.length) {
       this.stats.detections += detections.length;
       this.stats.campaigns += campaignEvents.length;
@@ -336,27 +549,33 @@ export class ThreatPipeline {
 
   /**
    * Applies fresh events to profiles and aggregates, runs the rules and the campaign checks. Fills `detections`
-   * and `campaignEvents`; returns the rows of the campaigns that changed (one per campaign).
+   * and `campaignEvents` (a new or grown campaign's aggregate is marked to be written with the batch).
    */
-  private apply(fresh: readonly ThreatEvent[], detections: Array<LnmtEvent<'threat.detected'>>, campaignEvents: Array<LnmtEvent<'campaign.detected' | 'campaign.updated'>>): CampaignWrite[] {
+  private apply(fresh: readonly ThreatEvent[], detections: Array<LnmtEvent<'threat.detected'>>, campaignEvents: Array<LnmtEvent<'campaign.detected' | 'campaign.updated'>>): void {
     const { config } = this.deps;
-    const changed = new Set<Profile>();
     const now = this.deps.clock.now();
+    const cache = this.cache;
     for (const ev of fresh) {
-      const isNew = this.cache.created.has(ProfileCache.id('ip', ev.src));
-      const p = this.cache.use('ip', ev.src, ev.time);
+      const isNew = cache.created.has(ProfileCache.id('ip', ev.src));
+      // `changes()` is false only in a replay after a crash, for a profile whose row already holds the batch.
+      const p = cache.use('ip', ev.src, ev.time);
+      const own = cache.changes(p);
       const device = this.deps.devices.get(ev.src);
-      if (device) p.deviceId = device.id;
-      this.applyToProfile(p, ev);
+      if (own) {
+        if (device) p.deviceId = device.id;
+        this.applyToProfile(p, ev);
+      }
       const members: Profile[] = [];
-      const net = this.cache.use('net', networkOf(ev.src), ev.time);
-      this.applyToAggregate(net, ev);
-      for (const agg of this.aggregatesOf(ev, isNew && p.events === 1)) {
+      const net = cache.use('net', networkOf(ev.src), ev.time);
+      if (cache.changes(net)) this.applyToAggregate(net, ev);
+      for (const agg of this.aggregatesOf(ev, own && isNew && p.events === 1)) {
+        if (!cache.changes(agg)) continue;
         this.applyToAggregate(agg, ev);
         if (addSource(agg, ev.src, ev.time, config.campaigns.windowMs)) members.push(agg);
         touch(agg, ev.time);
       }
       for (const f of this.deps.rules.evaluate(ev, p)) {
+        if (!own) continue;
         const severity = device ? raise(f.def.severity, config.internalSeverityBoost) : f.def.severity;
         addScore(p, this.deposits[`detection.${severity}`] ?? 0, ev.time, config.halfLifeMs);
         p.counts.detections++;
@@ -364,12 +583,13 @@ export class ThreatPipeline {
       }
       for (const agg of members) {
         const c = considerCampaign(agg, config.campaigns, this.ignoredCreds, now);
-        if (!c) continue;
-        changed.add(agg);
-        if (c.type) campaignEvents.push(makeEvent(c.type, campaignPayload(agg, now, config.halfLifeMs), { sensor: this.deps.node, now }) as LnmtEvent<'campaign.detected' | 'campaign.updated'>);
+        if (!c?.type) continue;
+        // A new or reported campaign goes to the store with this batch, its mark with it: a replay must not mint
+        // a second id, and the campaigns list shows it at once.
+        cache.writeNow(agg);
+        campaignEvents.push(makeEvent(c.type, campaignPayload(agg, now, config.halfLifeMs), { sensor: this.deps.node, now }) as LnmtEvent<'campaign.detected' | 'campaign.updated'>);
       }
     }
-    return [...changed].map((agg) => campaignRow(agg, now, config.halfLifeMs));
   }
 
   /**

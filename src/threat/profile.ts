@@ -69,6 +69,8 @@ export interface Profile {
   geo: { country?: string; asn?: number; org?: string } | null;
   /** Aggregates: the campaign of the current wave, once there is one, and what was last reported of it. */
   campaign: CampaignMark | null;
+  /** The last pipeline batch whose events this profile holds (replay after a crash skips those up to it). */
+  seq: number;
 }
 
 export interface CampaignMark {
@@ -101,6 +103,7 @@ export function newProfile(kind: ProfileKind, key: string, time: number): Profil
     rdns: null,
     geo: null,
     campaign: null,
+    seq: 0,
   };
 }
 
@@ -182,7 +185,7 @@ export function profileBody(p: Profile): ProfileBody {
 }
 
 /** A profile row as read back: what was written, less the rank (derived from the score). */
-export type StoredProfile = Omit<ProfileWrite, 'rank'>;
+export type StoredProfile = Omit<ProfileWrite, 'rank' | 'seq'> & { seq?: number | null };
 
 export function profileFromRow(r: StoredProfile): Profile {
   const b = JSON.parse(r.body) as Partial<ProfileBody>;
@@ -191,6 +194,7 @@ export function profileFromRow(r: StoredProfile): Profile {
   p.score = { value: Number(r.score), at: Number(r.score_at) };
   p.events = Number(r.events);
   p.deviceId = r.device_id === null ? null : Number(r.device_id);
+  p.seq = Number(r.seq ?? 0);
   if (b.counts) p.counts = { ...p.counts, ...b.counts };
   p.sensors = b.sensors ?? [];
   p.services = b.services ?? [];

@@ -2,11 +2,11 @@ import type { AnyEvent, CampaignPayload } from '../core/events.js';
 import type { Clock } from '../scheduler/clock.js';
 import type { AttackerSort } from '../store/repositories/threat-profile-repo.js';
 import type { Store } from '../store/store.js';
-import type { CampaignRow, ThreatDetectionRow, ThreatProfileRow } from '../store/tables/threat.js';
+import type { CampaignRow, ThreatDetectionRow } from '../store/tables/threat.js';
 import { rankFloor, shownScore } from './decay.js';
 import type { DeviceIndex, InternalDevice } from './device-index.js';
 import type { PipelineRepos } from './pipeline.js';
-import { profileFromRow, type ProfileCounts } from './profile.js';
+import { profileFromRow, type Profile, type ProfileCounts, type ProfileKind } from './profile.js';
 
 /** An attacker as lists show it: the score is the decayed score at the time of the query. */
 export interface AttackerSummary {
@@ -51,10 +51,27 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The read side of threat detection, for the API and the CLI (works without the pipeline running). */
 export class ThreatQueries {
-  constructor(private readonly deps: { repos: PipelineRepos; store: Store; halfLifeMs: number; clock: Clock; devices: DeviceIndex }) {}
+  constructor(
+    private readonly deps: {
+      repos: PipelineRepos;
+      store: Store;
+      halfLifeMs: number;
+      clock: Clock;
+      devices: DeviceIndex;
+      /** The running pipeline's copy of a profile, newer than the store's while written behind. */
+      live?: (kind: ProfileKind, key: string) => Profile | undefined;
+    },
+  ) {}
 
-  private summary(r: ThreatProfileRow, now: number): AttackerSummary {
-    const p = profileFromRow(r);
+  /** A profile as of now: the pipeline's copy when it holds one, else the stored row. */
+  private async profile(kind: ProfileKind, key: string): Promise<Profile | null> {
+    const live = this.deps.live?.(kind, key);
+    if (live) return live;
+    const row = await this.deps.repos.profiles.get(kind, key);
+    return row ? profileFromRow(row) : null;
+  }
+
+  private summary(p: Profile, now: number): AttackerSummary {
     return {
       ip: p.key,
       score: shownScore(p.score, now, this.deps.halfLifeMs),
@@ -75,21 +92,19 @@ export class ThreatQueries {
     const now = this.deps.clock.now();
     const minRank = q.minScore !== undefined ? rankFloor(q.minScore, now, this.deps.halfLifeMs) : undefined;
     const { rows, more } = await this.deps.repos.profiles.list({ kind: 'ip', sort: q.sort, limit: q.limit, offset: q.offset, minRank, since: q.since, internal: q.internal, prefix: q.prefix });
-    return { items: rows.map((r) => this.summary(r, now)), more };
+    return { items: rows.map((r) => this.summary(profileFromRow(r), now)), more };
   }
 
   /** One attacker: profile, its detections, and its latest events (the timeline, oldest first). */
   async attacker(ip: string, opts: { events: number; detections: number }): Promise<{ attacker: AttackerDetail; detections: ThreatDetectionRow[]; timeline: AnyEvent[] } | null> {
-    const row = await this.deps.repos.profiles.get('ip', ip);
-    if (!row) return null;
+    const p = await this.profile('ip', ip);
+    if (!p) return null;
     const now = this.deps.clock.now();
-    const p = profileFromRow(row);
     await this.deps.devices.refreshIfStale();
     const { networkOf } = await import('./fingerprints.js');
-    const netRow = await this.deps.repos.profiles.get('net', networkOf(ip));
-    const net = netRow ? profileFromRow(netRow) : null;
+    const net = await this.profile('net', networkOf(ip));
     const attacker: AttackerDetail = {
-      ...this.summary(row, now),
+      ...this.summary(p, now),
       port_list: p.ports,
       credentials: p.credentials,
       commands: p.commands,

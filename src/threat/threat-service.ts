@@ -10,6 +10,7 @@ import { CampaignRepo } from '../store/repositories/campaign-repo.js';
 import { EventRepo } from '../store/repositories/event-repo.js';
 import { ThreatAppliedRepo } from '../store/repositories/threat-applied-repo.js';
 import { ThreatDetectionRepo } from '../store/repositories/threat-detection-repo.js';
+import { ThreatLogRepo } from '../store/repositories/threat-log-repo.js';
 import { ThreatOutboxRepo } from '../store/repositories/threat-outbox-repo.js';
 import { ThreatProfileRepo } from '../store/repositories/threat-profile-repo.js';
 import type { Store } from '../store/store.js';
@@ -38,11 +39,6 @@ export interface ThreatServiceDeps {
   /** Durable consumer name on the bus (one per pipeline). */
   consumer?: string;
 }
-
-/** At start-up the rules replay at most this much recent history (their longest window or suppression)... */
-const WARMUP_MAX_MS = 86_400_000;
-/** ...and at most this many events of it (the newest). */
-const WARMUP_MAX_EVENTS = 200_000;
 
 /** How long a source's PTR name (or its absence) is reused before asking again. */
 const RDNS_TTL_MS = 3_600_000;
@@ -80,9 +76,10 @@ export class ThreatService {
       campaigns: new CampaignRepo(store.db, store.dialect),
       events: new EventRepo(store.db, store.dialect),
       outbox: new ThreatOutboxRepo(store.db),
+      log: new ThreatLogRepo(store.db),
     };
     this.devices = new DeviceIndex(store.db);
-    this.queries = new ThreatQueries({ repos: this.repos, store, halfLifeMs: this.cfg.halfLifeMs, clock: this.clock, devices: this.devices });
+    this.queries = new ThreatQueries({ repos: this.repos, store, halfLifeMs: this.cfg.halfLifeMs, clock: this.clock, devices: this.devices, live: (kind, key) => this.pipelineRef?.peekProfile(kind, key) });
   }
 
   /** The running pipeline (after `start()`). */
@@ -130,11 +127,9 @@ export class ThreatService {
     });
     this.pipelineRef = pipeline;
     if (this.deps.registry) this.registerMetrics(this.deps.registry, pipeline);
-    const horizon = Math.min(engine.horizonMs(), WARMUP_MAX_MS);
-    if (horizon > 0) {
-      const replayed = await pipeline.warmUp(await this.repos.applied.recentEvents(this.clock.now() - horizon, WARMUP_MAX_EVENTS));
-      if (replayed) log.info({ events: replayed, horizonMs: horizon }, 'threat pipeline: rule windows rebuilt from recent events');
-    }
+    const recovered = await pipeline.recover();
+    if (recovered.replayed) log.info({ events: recovered.replayed }, 'threat pipeline: profiles brought up to date from the batch log');
+    if (recovered.warmed) log.info({ events: recovered.warmed }, 'threat pipeline: rule windows rebuilt from recent events');
     const republished = await pipeline.republish();
     if (republished) log.info({ detections: republished }, 'threat pipeline: published detections left by a previous run');
     this.subs.push(bus.subscribe({ name: this.deps.consumer ?? 'threat', types: [...THREAT_INPUT_TYPES], maxBatch: this.cfg.maxBatch }, (batch) => pipeline.ingest(batch)));

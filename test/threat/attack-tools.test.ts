@@ -83,6 +83,8 @@ describe('hydra and nmap against a running sensor', { skip: nmapMissing || hydra
 
   it('the API lists the attacker with its score and shows its detections and timeline', async () => {
     await ctx.bus.drain();
+    // The ranked list reads the store, where profiles arrive written behind (threat.profileFlushMs).
+    await ctx.threat.pipeline.flush();
     const app = await buildApp(ctx);
     const token = (await ctx.repos.tokens.create('e2e', 'viewer')).secret;
     const headers = { authorization: `Bearer ${token}` };

@@ -240,6 +240,7 @@ describe('GeoIP/ASN from ip2asn files', () => {
       const miss = await svc.queries.attacker('198.51.100.20', { events: 5, detections: 5 });
       assert.ok(miss);
       assert.equal(miss.attacker.geo, null);
+      await svc.pipeline.flush();
       const row = await svc.repos.profiles.get('ip', '203.0.113.10');
       assert.deepEqual((JSON.parse(row!.body) as { geo: unknown }).geo, EX);
       await svc.stop();

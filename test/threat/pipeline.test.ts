@@ -60,6 +60,8 @@ for (const mk of DIALECTS) {
       assert.equal(det.data.device, undefined);
       // Redelivery (a consumer crashed before its ack): same ids again.
       await h.svc.pipeline.ingest(evs);
+      // Profiles are written behind (threat.profileFlushMs); flush() writes them now.
+      await h.svc.pipeline.flush();
       const row = await h.svc.repos.profiles.get('ip', '203.0.113.50');
       assert.equal(Number(row!.events), 30);
       const body = JSON.parse(row!.body) as { counts: { auths: number }; credentials: string[] };
@@ -71,6 +73,54 @@ for (const mk of DIALECTS) {
       const a = items.find((x) => x.ip === '203.0.113.50')!;
       assert.ok(a.score > 42 && a.score < 43, String(a.score));
       assert.equal(h.svc.pipeline.stats.duplicates, 30);
+      await h.svc.stop();
+    });
+
+    it('a failed transaction: memory is rebuilt from the store and the batch log; the redelivered batch counts once', async (t) => {
+      if (!up) return t.skip('PostgreSQL not reachable');
+      const h = await harness(store, { profileFlushMs: 60_000 });
+      const src = '203.0.113.90';
+      const first = Array.from({ length: 12 }, (_, i) => auth(T0 + 10_000 + i * 100, src, 'admin', `p${i}`));
+      await h.svc.pipeline.ingest(first);
+      assert.equal(h.svc.pipeline.stats.dirtyProfiles > 0, true, 'written behind: nothing stored yet');
+      // The next batch's transaction fails after its events were applied in memory (and rolls back).
+      const log = h.svc.repos.log;
+      const append = log.append.bind(log);
+      log.append = () => Promise.reject(new Error('disk full'));
+      const second = Array.from({ length: 5 }, (_, i) => auth(T0 + 20_000 + i * 100, src, 'admin', `q${i}`));
+      await assert.rejects(h.svc.pipeline.ingest(second), /disk full/);
+      log.append = append;
+      await h.svc.pipeline.ingest(second);
+      await h.bus.drain();
+      await h.svc.pipeline.flush();
+      const row = await h.svc.repos.profiles.get('ip', src);
+      assert.equal(Number(row!.events), 17, 'first batch rebuilt from the log, second counted once');
+      assert.equal((JSON.parse(row!.body) as { counts: { auths: number } }).counts.auths, 17);
+      const cred = await h.svc.repos.profiles.get('cred', 'admin:q0');
+      assert.equal(Number(cred!.events), 1);
+      // The brute force fired in the first batch; the rebuilt windows keep it suppressed.
+      assert.equal(h.detections().filter((e) => e.data.rule === 'brute-force' && e.data.src_ip === src).length, 1);
+      await h.svc.stop();
+    });
+
+    it('events arriving while profiles are being written are processed, not left queued', async (t) => {
+      if (!up) return t.skip('PostgreSQL not reachable');
+      const h = await harness(store, { profileFlushMs: 60_000 });
+      await h.svc.pipeline.ingest([connect(T0 + 30_000, '203.0.113.91', 22)]);
+      const profiles = h.svc.repos.profiles;
+      const upsert = profiles.upsertMany.bind(profiles);
+      let late: Promise<void> | null = null;
+      profiles.upsertMany = (rows, db) => {
+        // The first write is the flush below: a delivery comes in while it runs.
+        late ??= h.svc.pipeline.ingest([connect(T0 + 30_001, '203.0.113.92', 22)]);
+        return upsert(rows, db);
+      };
+      await h.svc.pipeline.flush();
+      const stuck = new Promise<string>((r) => setTimeout(() => r('stuck'), 5000).unref());
+      assert.equal(await Promise.race([late!.then(() => 'done'), stuck]), 'done');
+      profiles.upsertMany = upsert;
+      await h.svc.pipeline.flush();
+      assert.equal(Number((await profiles.get('ip', '203.0.113.92'))!.events), 1);
       await h.svc.stop();
     });
 
@@ -87,6 +137,7 @@ for (const mk of DIALECTS) {
       assert.equal(det.data.device?.mac, 'aa:bb:cc:dd:ee:ff');
       assert.equal(det.data.device?.first_seen, new Date(T0 - 86_400_000).toISOString());
       assert.match(det.data.summary, /internal device printer-3/);
+      await h.svc.pipeline.flush();
       const { items } = await h.svc.queries.attackers({ sort: 'score', limit: 10, offset: 0, internal: true });
       assert.deepEqual(items.map((i) => i.ip), ['10.9.8.7']);
       await h.svc.stop();
@@ -197,8 +248,10 @@ for (const mk of DIALECTS) {
       const h = await harness(store, { hotProfiles: 100, maxBatch: 10 });
       const n = 400;
       for (let i = 0; i < n; i += 10) await h.svc.pipeline.ingest(Array.from({ length: 10 }, (_, k) => connect(T0 + i + k, `100.64.${(i + k) >> 8}.${(i + k) & 255}`, 22)));
-      assert.ok(h.svc.pipeline.hotProfiles <= 100 + 10 * 6, String(h.svc.pipeline.hotProfiles));
+      // The cap, plus the profiles written behind (at most as many again), plus one batch's worth.
+      assert.ok(h.svc.pipeline.hotProfiles <= 100 + 100 + 10 * 6, String(h.svc.pipeline.hotProfiles));
       await h.svc.pipeline.ingest([connect(T0 + 1000, '100.64.0.0', 23)]);
+      await h.svc.pipeline.flush();
       const row = await h.svc.repos.profiles.get('ip', '100.64.0.0');
       assert.equal(Number(row!.events), 2);
       assert.deepEqual((JSON.parse(row!.body) as { ports: number[] }).ports, [22, 23]);

@@ -169,6 +169,7 @@ describe('reverse DNS', () => {
       assert.equal(named?.attacker.rdns, 'threat-svc.example.net');
       const unnamed = await svc.queries.attacker('203.0.113.77', { events: 5, detections: 5 });
       assert.equal(unnamed?.attacker.rdns, null);
+      await svc.pipeline.flush();
       const { items } = await svc.queries.attackers({ sort: 'score', limit: 10, offset: 0 });
       assert.equal(items.find((a) => a.ip === '203.0.113.66')?.rdns, 'threat-svc.example.net');
       await svc.stop();

@@ -9,6 +9,7 @@ import * as m0006 from './0006-threat.js';
 import * as m0007 from './0007-decisions.js';
 import * as m0008 from './0008-threat-outbox.js';
 import * as m0009 from './0009-threat-ip-indexes.js';
+import * as m0010 from './0010-threat-write-behind.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -23,6 +24,7 @@ const MIGRATIONS: Array<[string, { up(db: Kysely<any>, d: Dialect): Promise<void
   ['0007-decisions', m0007],
   ['0008-threat-outbox', m0008],
   ['0009-threat-ip-indexes', m0009],
+  ['0010-threat-write-behind', m0010],
 ];
 
 class ListProvider implements MigrationProvider {

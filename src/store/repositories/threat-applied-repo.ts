@@ -1,5 +1,4 @@
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
-import type { AnyEvent } from '../../core/events.js';
 import { ladderChunks, valuesList, type SqlValue } from '../bulk-values.js';
 import type { Database } from '../schema.js';
 import type { StoreDialect } from '../store.js';
@@ -30,24 +29,6 @@ export class ThreatAppliedRepo {
       for (const row of r.rows) fresh.add(row.id);
     }
     return fresh;
-  }
-
-  /**
-   * The most recent applied events stored at or after `since` (epoch ms), oldest first, at most `limit`: what
-   * a restarted pipeline replays into its rule windows. Events archived but not applied are left out (the bus
-   * still delivers them), so nothing counts twice.
-   */
-  async recentEvents(since: number, limit: number, db: Db = this.db): Promise<AnyEvent[]> {
-    const rows = await db
-      .selectFrom('events')
-      .innerJoin('threat_applied', 'threat_applied.id', 'events.id')
-      .select('events.body')
-      .where('events.time', '>=', since)
-      .orderBy('events.time', 'desc')
-      .orderBy('events.id', 'desc')
-      .limit(limit)
-      .execute();
-    return rows.reverse().map((r) => JSON.parse(r.body) as AnyEvent);
   }
 
   /** Forgets ids sorting before `id` (UUIDv7 ids sort by time: pass the id of the retention cut-off). */

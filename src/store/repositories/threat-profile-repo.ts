@@ -18,6 +18,8 @@ export interface ProfileWrite {
   events: number;
   device_id: number | null;
   body: string;
+  /** The last pipeline batch whose effects the row holds (see migration 0010). */
+  seq: number;
 }
 
 export const ATTACKER_SORTS = ['score', 'last_seen', 'first_seen', 'events'] as const;
@@ -39,9 +41,9 @@ export interface ProfileListQuery {
   prefix?: string | undefined;
 }
 
-// 10 columns a row: 500 rows stay far below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+// 11 columns a row: 500 rows stay far below SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 const CHUNK = 500;
-const TYPES = ['text', 'text', 'bigint', 'bigint', 'float8', 'bigint', 'float8', 'integer', 'integer', 'text'] as const;
+const TYPES = ['text', 'text', 'bigint', 'bigint', 'float8', 'bigint', 'float8', 'integer', 'integer', 'text', 'bigint'] as const;
 
 /** Attacker profiles and aggregates (`threat_profiles`): batched upserts, batched loads, ranked lists. */
 export class ThreatProfileRepo {
@@ -51,11 +53,11 @@ export class ThreatProfileRepo {
   async upsertMany(rows: readonly ProfileWrite[], db: Db = this.db): Promise<void> {
     for (const chunk of ladderChunks(rows, CHUNK)) {
       const params: SqlValue[] = [];
-      const values = valuesList(this.dialect, chunk, TYPES, (r) => [r.kind, r.key, r.first_seen, r.last_seen, r.score, r.score_at, r.rank, r.events, r.device_id, r.body], params);
+      const values = valuesList(this.dialect, chunk, TYPES, (r) => [r.kind, r.key, r.first_seen, r.last_seen, r.score, r.score_at, r.rank, r.events, r.device_id, r.body, r.seq], params);
       const text =
-        `INSERT INTO threat_profiles (kind, key, first_seen, last_seen, score, score_at, rank, events, device_id, body) VALUES ${values} ` +
+        `INSERT INTO threat_profiles (kind, key, first_seen, last_seen, score, score_at, rank, events, device_id, body, seq) VALUES ${values} ` +
         'ON CONFLICT (kind, key) DO UPDATE SET first_seen = excluded.first_seen, last_seen = excluded.last_seen, score = excluded.score, ' +
-        'score_at = excluded.score_at, rank = excluded.rank, events = excluded.events, device_id = excluded.device_id, body = excluded.body';
+        'score_at = excluded.score_at, rank = excluded.rank, events = excluded.events, device_id = excluded.device_id, body = excluded.body, seq = excluded.seq';
       await db.executeQuery(CompiledQuery.raw(text, params));
     }
   }

@@ -22,6 +22,25 @@ export interface ThreatProfilesTable {
   /** The inventory device when the source is one of ours. */
   device_id: number | null;
   body: string;
+  /** The last pipeline batch (`threat_log.seq`) whose effects this row holds (0010). */
+  seq: number;
+}
+
+/** The fresh events of each committed pipeline batch, in order: replayed into profiles after a crash (0010). */
+export interface ThreatLogTable {
+  seq: number;
+  /** Commit time (epoch ms). */
+  time: Millis;
+  count: number;
+  /** JSON array of the batch's events as received. */
+  events: string;
+}
+
+/** One row (`id = 1`): the last batch committed, and the oldest batch not yet in every profile row. */
+export interface ThreatLogStateTable {
+  id: number;
+  last_seq: number;
+  replay_from: number;
 }
 
 /** Ids of events already applied to profiles: redelivery after a crash applies nothing twice. */
@@ -67,13 +86,15 @@ export interface CampaignsTable {
   updated_at: Millis;
 }
 
-/** Tables of the threat detection pipeline (migrations 0006-threat, 0008-threat-outbox). */
+/** Tables of the threat detection pipeline (migrations 0006-threat, 0008-threat-outbox, 0010-threat-write-behind). */
 export interface ThreatTables {
   threat_profiles: ThreatProfilesTable;
   threat_applied: ThreatAppliedTable;
   threat_detections: ThreatDetectionsTable;
   campaigns: CampaignsTable;
   threat_outbox: ThreatOutboxTable;
+  threat_log: ThreatLogTable;
+  threat_log_state: ThreatLogStateTable;
 }
 
 export type ThreatProfileRow = Selectable<ThreatProfilesTable>;

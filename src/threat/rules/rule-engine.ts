@@ -33,6 +33,11 @@ export class RuleEngine {
     this.replace(defs);
   }
 
+  /** Forgets every window and suppression (the rules stay). */
+  reset(): void {
+    this.replace(this.definitions);
+  }
+
   replace(defs: readonly RuleDefinition[]): void {
     this.rules = defs.filter((d) => d.enabled).map((def) => ({ def, matcher: def.type.create(def.params, { maxSources: this.opts.maxSources }), fired: new Lru<string, number>(this.opts.maxSources) }));
     this.byType = new Map();

@@ -39,6 +39,11 @@ export const ThreatConfigSchema = Type.Object(
     hotProfiles: Opt(Type.Integer({ minimum: 100, maximum: 10_000_000 })),
     /** Events per store transaction. */
     maxBatch: Opt(Type.Integer({ minimum: 1, maximum: 50_000 })),
+    /**
+     * A changed attacker profile is written to the store at most this long after its first unwritten change
+     * (write-behind; the batch log makes it crash-safe). 0 writes every changed profile with its batch.
+     */
+    profileFlushMs: Opt(Millis(0, 60_000)),
     /** Events waiting for the pipeline before producers are made to wait (backpressure). */
     maxQueue: Opt(Type.Integer({ minimum: 1, maximum: 10_000_000 })),
     /** A YAML rules file (`rules: [...]`); empty = the built-in rules. Reloaded when it changes. */
@@ -88,6 +93,7 @@ export interface ThreatConfig {
   deposits: Record<string, number>;
   hotProfiles: number;
   maxBatch: number;
+  profileFlushMs: number;
   maxQueue: number;
   rulesFile: string;
   watchRules: boolean;
@@ -123,6 +129,7 @@ export function threatDefaults(): ThreatConfig {
     deposits: { ...DEFAULT_DEPOSITS },
     hotProfiles: 100_000,
     maxBatch: 5000,
+    profileFlushMs: 1000,
     maxQueue: 50_000,
     rulesFile: '',
     watchRules: true,
@@ -150,6 +157,7 @@ export function threatConfig(input: ThreatConfigInput | undefined): ThreatConfig
     deposits,
     hotProfiles: pick(input.hotProfiles, d.hotProfiles),
     maxBatch: pick(input.maxBatch, d.maxBatch),
+    profileFlushMs: pick(input.profileFlushMs, d.profileFlushMs),
     maxQueue: pick(input.maxQueue, d.maxQueue),
     rulesFile: pick(input.rulesFile, d.rulesFile),
     watchRules: pick(input.watchRules, d.watchRules),
