@@ -174,4 +174,22 @@ describe('lnmt serve', () => {
     assert.equal(await exited, 0);
     assert.equal(existsSync(join(dir, 'lnmt-data', 'serve.json')), false);
   });
+
+  it('SIGTERM while the background services are still starting (the API already answers): clean stop, exit 0', async () => {
+    const dir = dirs.make();
+    const p = await freePort();
+    let stderr = '';
+    // A fresh data dir: the sensor makes its persona and host keys first, so the API is up well before it is.
+    const s = start(['serve', '--port', String(p)], { cwd: dir });
+    children.push(s);
+    s.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => s.once('exit', (code, signal) => resolve({ code, signal })));
+    await waitFor('the API', async () => ((await curl([`http://127.0.0.1:${p}/api/health`])).status === 200 ? true : undefined), 20_000, 10);
+    s.kill('SIGTERM');
+    const { code, signal } = await exited;
+    assert.equal(signal, null, stderr);
+    assert.equal(code, 0, stderr);
+    assert.match(stderr, /lnmt serve stopped/);
+    assert.equal(existsSync(join(dir, 'lnmt-data', 'serve.json')), false);
+  });
 });
