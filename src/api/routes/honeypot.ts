@@ -27,7 +27,7 @@ export const honeypotRoutes: FastifyPluginAsyncTypebox<{ ctx: AppContext }> = as
   app.get('/api/honeypot/sessions/:id', { schema: { tags, summary: 'One session: its events in order and its asciicast transcript', params: SessionIdParams, response: { 200: SessionDetailSchema, 404: ErrorSchema, ...inputErrors } } }, async (req) => {
     const row = await ctx.repos.honeypotSessions.get(req.params.id);
     if (!row) throw notFound(req.params.id);
-    return { session: honeypotSessionView(row), events: await ctx.repos.honeypotSessions.events(row.id), transcript: await transcript(ctx, row.id) };
+    return { session: honeypotSessionView(row), events: await ctx.repos.honeypotSessions.events(row), transcript: await transcript(ctx, row.id) };
   });
 
   app.get('/api/honeypot/sessions/:id/transcript', { schema: { tags, summary: 'The asciicast v2 file of a session (`asciinema play <url>`)', params: SessionIdParams, response: { 200: { type: 'string', description: 'asciicast v2 (JSON lines)' }, 404: ErrorSchema, ...inputErrors } } }, async (req, reply) => {

@@ -85,7 +85,7 @@ async function show(rt: CliRuntime, cmd: CommandUnknownOpts, ref: string, o: { j
   const loaded = await rt.loadConfig(cmd);
   await rt.withContext(loaded, { persistEvents: false }, async (ctx) => {
     const row = await findSession(ctx, ref);
-    const events = await ctx.repos.honeypotSessions.events(row.id);
+    const events = await ctx.repos.honeypotSessions.events(row);
     const { honeypotSessionView } = await import('../../views/honeypot-session-view.js');
     if (o.json) return rt.json({ session: honeypotSessionView(row), events });
     rt.print(`${rt.c.bold(row.service)} session ${row.id} from ${row.src_ip}:${row.src_port} to ${row.dst_ip}:${row.dst_port} (${row.sensor})`);

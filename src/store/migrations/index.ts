@@ -10,6 +10,7 @@ import * as m0007 from './0007-decisions.js';
 import * as m0008 from './0008-threat-outbox.js';
 import * as m0009 from './0009-threat-ip-indexes.js';
 import * as m0010 from './0010-threat-write-behind.js';
+import * as m0011 from './0011-events-session-index.js';
 
 type Dialect = 'sqlite' | 'postgres';
 
@@ -25,6 +26,7 @@ const MIGRATIONS: Array<[string, { up(db: Kysely<any>, d: Dialect): Promise<void
   ['0008-threat-outbox', m0008],
   ['0009-threat-ip-indexes', m0009],
   ['0010-threat-write-behind', m0010],
+  ['0011-events-session-index', m0011],
 ];
 
 class ListProvider implements MigrationProvider {

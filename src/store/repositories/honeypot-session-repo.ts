@@ -13,6 +13,25 @@ export interface SessionListQuery {
   offset: number;
 }
 
+/** 19 columns a row: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const INSERT_CHUNK = 1000;
+
+/** How far a session's events may be stamped outside its recorded span (see `events`). */
+const SESSION_CLOCK_SLACK_MS = 60_000;
+
+/** What one batch does to one session. */
+interface SessionDelta {
+  /** The row a first sighting creates (from the session's first event in the batch). */
+  row: HoneypotSessionRow;
+  auths: number;
+  /** The last attempt's credentials. */
+  login: { username: string; password: string | null } | null;
+  success: boolean;
+  commands: number;
+  uploads: number;
+  close: Pick<HoneypotSessionRow, 'ended_at' | 'duration_ms' | 'bytes_in' | 'bytes_out' | 'close_reason'> | null;
+}
+
 /** Honeypot sessions: folded from their events as they arrive, listed newest first. */
 export class HoneypotSessionRepo {
   constructor(private readonly db: Kysely<Database>) {}
@@ -20,42 +39,60 @@ export class HoneypotSessionRepo {
   /**
    * Applies a batch of honeypot events: a connect creates the row (idempotent: redelivery is harmless), auth,
    * command and upload events count into it, a close ends it. Events of an unknown session (its connect was lost)
-   * still create the row from what they carry.
+   * still create the row from what they carry. The batch is folded per session first: one multi-row insert for
+   * the batch and one update per session that changed, instead of two statements per event.
    */
   async apply(events: readonly AnyEvent[], db: Db = this.db): Promise<void> {
+    const folded = new Map<string, SessionDelta>();
     for (const ev of events) {
       if (!ev.type.startsWith('honeypot.') || !ev.session) continue;
-      const d = ev.data as unknown as { service: string; src_ip: string; src_port: number; dst_ip: string; dst_port: number };
-      const time = Date.parse(ev.time);
-      await db
-        .insertInto('honeypot_sessions')
-        .values({ id: ev.session, sensor: ev.sensor, service: d.service, src_ip: d.src_ip, src_port: d.src_port, dst_ip: d.dst_ip, dst_port: d.dst_port, started_at: time, ended_at: null, duration_ms: null, username: null, password: null, logged_in: 0, auth_attempts: 0, commands: 0, uploads: 0, bytes_in: null, bytes_out: null, close_reason: null })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-      const q = db.updateTable('honeypot_sessions').where('id', '=', ev.session);
+      let f = folded.get(ev.session);
+      if (!f) {
+        const d = ev.data as unknown as { service: string; src_ip: string; src_port: number; dst_ip: string; dst_port: number };
+        const row: HoneypotSessionRow = { id: ev.session, sensor: ev.sensor, service: d.service, src_ip: d.src_ip, src_port: d.src_port, dst_ip: d.dst_ip, dst_port: d.dst_port, started_at: Date.parse(ev.time), ended_at: null, duration_ms: null, username: null, password: null, logged_in: 0, auth_attempts: 0, commands: 0, uploads: 0, bytes_in: null, bytes_out: null, close_reason: null };
+        folded.set(ev.session, (f = { row, auths: 0, login: null, success: false, commands: 0, uploads: 0, close: null }));
+      }
       switch (ev.type) {
         case 'honeypot.auth':
-          await q
-            .set((eb) => ({
-              auth_attempts: eb('auth_attempts', '+', 1),
-              username: ev.data.username,
-              password: ev.data.password ?? null,
-              logged_in: ev.data.success ? 1 : eb.ref('logged_in'),
-            }))
-            .execute();
+          f.auths++;
+          f.login = { username: ev.data.username, password: ev.data.password ?? null };
+          if (ev.data.success) f.success = true;
           break;
         case 'honeypot.command':
-          await q.set((eb) => ({ commands: eb('commands', '+', 1) })).execute();
+          f.commands++;
           break;
         case 'honeypot.upload':
-          await q.set((eb) => ({ uploads: eb('uploads', '+', 1) })).execute();
+          f.uploads++;
           break;
         case 'honeypot.close':
-          await q.set({ ended_at: time, duration_ms: ev.data.duration_ms, bytes_in: ev.data.bytes_in, bytes_out: ev.data.bytes_out, close_reason: ev.data.reason }).execute();
+          f.close = { ended_at: Date.parse(ev.time), duration_ms: ev.data.duration_ms, bytes_in: ev.data.bytes_in, bytes_out: ev.data.bytes_out, close_reason: ev.data.reason };
           break;
         default:
           break;
       }
+    }
+    const all = [...folded.values()];
+    for (let i = 0; i < all.length; i += INSERT_CHUNK) {
+      await db
+        .insertInto('honeypot_sessions')
+        .values(all.slice(i, i + INSERT_CHUNK).map((f) => f.row))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
+    }
+    for (const f of all) {
+      if (f.auths === 0 && f.commands === 0 && f.uploads === 0 && !f.close) continue;
+      await db
+        .updateTable('honeypot_sessions')
+        .where('id', '=', f.row.id)
+        .set((eb) => ({
+          auth_attempts: eb('auth_attempts', '+', f.auths),
+          commands: eb('commands', '+', f.commands),
+          uploads: eb('uploads', '+', f.uploads),
+          logged_in: f.success ? 1 : eb.ref('logged_in'),
+          ...(f.login ? f.login : {}),
+          ...(f.close ?? {}),
+        }))
+        .execute();
     }
   }
 
@@ -73,9 +110,19 @@ export class HoneypotSessionRepo {
     return this.db.selectFrom('honeypot_sessions').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** A session's events in order (from the events table, by the session index). */
-  async events(id: string, limit = 10_000): Promise<AnyEvent[]> {
-    const rows = await this.db.selectFrom('events').select('body').where('session', '=', id).orderBy('time').orderBy('id').limit(limit).execute();
+  /**
+   * A session's events in order: its source's events over the session's time span (the `events (src_ip, time)`
+   * index), keeping the session's own. The span is widened by SESSION_CLOCK_SLACK_MS on both sides: a session's
+   * events are stamped by the process serving it, its start by the one accepting it (the same host's clock).
+   */
+  async events(s: Pick<HoneypotSessionRow, 'id' | 'src_ip' | 'started_at' | 'ended_at'>, limit = 10_000): Promise<AnyEvent[]> {
+    let q = this.db
+      .selectFrom('events')
+      .select('body')
+      .where('src_ip', '=', s.src_ip)
+      .where('time', '>=', Number(s.started_at) - SESSION_CLOCK_SLACK_MS);
+    if (s.ended_at !== null) q = q.where('time', '<=', Number(s.ended_at) + SESSION_CLOCK_SLACK_MS);
+    const rows = await q.where('session', '=', s.id).orderBy('time').orderBy('id').limit(limit).execute();
     return rows.map((r) => JSON.parse(r.body) as AnyEvent);
   }
 
