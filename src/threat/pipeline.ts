@@ -504,13 +504,20 @@ export class ThreatPipeline {
     const at = this.deps.clock.now();
     try {
       await store.db.transaction().execute(async (trx) => {
-        if (this.deps.archive) await repos.events.insertMany(batch, trx);
+        // Each event is serialised once, for the archive and the log both.
+        const bodies = new Map<AnyEvent, string>();
+        const bodyOf = (e: AnyEvent) => {
+          let b = bodies.get(e);
+          if (b === undefined) bodies.set(e, (b = JSON.stringify(e)));
+          return b;
+        };
+        if (this.deps.archive) await repos.events.insertMany(batch, trx, bodyOf);
         const claimed = valid.length ? await repos.applied.claim(valid.map((e) => e.id), trx) : new Set<string>();
         fresh = claimed.size === valid.length ? valid : valid.filter((e) => claimed.has(e.id));
         this.apply(fresh, detections, campaignEvents);
         if (fresh.length) {
           last = seq;
-          await repos.log.append(seq, at, fresh.map((e) => e.raw), trx);
+          await repos.log.append(seq, at, fresh.map((e) => bodyOf(e.raw)), trx);
         }
         await repos.detections.insertMany(detections, trx);
         if (campaignEvents.length) await repos.outbox.insertMany(campaignEvents, trx);

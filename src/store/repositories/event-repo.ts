@@ -11,11 +11,14 @@ const TYPES = ['text', 'text', 'bigint', 'text', 'text', 'text', 'text'] as cons
 export class EventRepo {
   constructor(private readonly db: Kysely<Database>, private readonly dialect: StoreDialect) {}
 
-  /** Inserts events; an id already stored is skipped, so redelivery never duplicates. */
-  async insertMany(events: readonly AnyEvent[], db: Kysely<Database> | Transaction<Database> = this.db): Promise<void> {
+  /**
+   * Inserts events; an id already stored is skipped, so redelivery never duplicates. `bodyOf` gives an event's
+   * JSON when the caller has it already.
+   */
+  async insertMany(events: readonly AnyEvent[], db: Kysely<Database> | Transaction<Database> = this.db, bodyOf: (e: AnyEvent) => string = (e) => JSON.stringify(e)): Promise<void> {
     for (const chunk of ladderChunks(events, CHUNK)) {
       const params: SqlValue[] = [];
-      const values = valuesList(this.dialect, chunk, TYPES, (e) => [e.id, e.type, Date.parse(e.time), e.sensor, e.src?.ip ?? null, e.session ?? null, JSON.stringify(e)], params);
+      const values = valuesList(this.dialect, chunk, TYPES, (e) => [e.id, e.type, Date.parse(e.time), e.sensor, e.src?.ip ?? null, e.session ?? null, bodyOf(e)], params);
       await db.executeQuery(CompiledQuery.raw(`INSERT INTO events (id, type, time, sensor, src_ip, session, body) VALUES ${values} ON CONFLICT (id) DO NOTHING`, params));
     }
   }

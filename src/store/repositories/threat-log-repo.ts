@@ -25,8 +25,9 @@ export interface LogState {
 export class ThreatLogRepo {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async append(seq: number, time: number, events: readonly AnyEvent[], db: Db = this.db): Promise<void> {
-    await db.insertInto('threat_log').values({ seq, time, count: events.length, events: JSON.stringify(events) }).execute();
+  /** Appends a batch; `bodies` are its events as JSON (each `JSON.stringify(event)`). */
+  async append(seq: number, time: number, bodies: readonly string[], db: Db = this.db): Promise<void> {
+    await db.insertInto('threat_log').values({ seq, time, count: bodies.length, events: `[${bodies.join(',')}]` }).execute();
   }
 
   async setState(s: LogState, db: Db = this.db): Promise<void> {
