@@ -72,4 +72,47 @@ describe('in-process bus', () => {
     await bus.drain();
     assert.equal(bus.stats().queueDepth, 0);
   });
+
+  it('a subscriber publishing other types from its handler never waits on its own full queue (no deadlock)', async () => {
+    const bus = new MemoryBus({ highWaterMark: 10 });
+    const seen: string[] = [];
+    const outputs: string[] = [];
+    let calls = 0;
+    // Like the threat pipeline: consumes scan.* and publishes device.* from its handler.
+    bus.subscribe({ name: 'pipeline', types: ['scan.*'], maxBatch: 5 }, async (evs) => {
+      calls++;
+      seen.push(...evs.map((e) => (e.data as { scan_id: string }).scan_id));
+      await bus.publish([dev()]);
+    });
+    bus.subscribe({ name: 'out', types: ['device.*'] }, (evs) => void outputs.push(...evs.map((e) => e.type)));
+    // Published without yielding first, so the pipeline's queue fills to the mark before it runs.
+    const producer = (async () => {
+      for (let i = 0; i < 40; i++) await bus.publish([ev(i)]);
+    })();
+    const done = await Promise.race([producer.then(() => 'done'), new Promise((r) => setTimeout(() => r('deadlock'), 2000))]);
+    assert.equal(done, 'done');
+    await bus.drain();
+    assert.deepEqual(seen, Array.from({ length: 40 }, (_, i) => String(i)));
+    assert.equal(outputs.length, calls, 'one device event per delivered batch');
+  });
+
+  it('a publish still waits for a full subscriber that would receive it, and not for one that would not', async () => {
+    const bus = new MemoryBus({ highWaterMark: 3 });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    bus.subscribe({ name: 'scans', types: ['scan.*'], maxBatch: 1 }, async () => {
+      await gate;
+    });
+    await bus.publish([ev(1), ev(2), ev(3)]);
+    let other = false;
+    await bus.publish([dev()]).then(() => (other = true));
+    assert.equal(other, true, 'device events do not wait on the scans subscriber');
+    let same = false;
+    const p = bus.publish([ev(4)]).then(() => (same = true));
+    await new Promise((r) => setTimeout(r, 30));
+    assert.equal(same, false);
+    release();
+    await p;
+    await bus.drain();
+  });
 });

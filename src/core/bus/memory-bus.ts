@@ -3,7 +3,11 @@ import type { AnyEvent } from '../events.js';
 import { typeMatcher, type BatchHandler, type BusStats, type EventBus, type SubscribeOptions, type Subscription } from './event-bus.js';
 
 export interface MemoryBusOptions {
-  /** publish() waits while any subscriber has more than this many events queued. */
+  /**
+   * publish() waits while a subscriber that would receive some of its events has this many queued. Only those:
+   * a subscriber that publishes other types from its handler (the threat pipeline publishes detections) must
+   * not wait on its own full queue, which only its handler's return can drain.
+   */
   highWaterMark?: number;
   /** Attempts per batch before it is dropped (logged). */
   maxAttempts?: number;
@@ -44,7 +48,7 @@ export class MemoryBus implements EventBus {
 
   async publish(events: readonly AnyEvent[]): Promise<void> {
     if (events.length === 0) return;
-    while (this.maxDepth() >= this.hwm) await new Promise<void>((r) => this.waiters.push(r));
+    while (this.blocked(events)) await new Promise<void>((r) => this.waiters.push(r));
     this.counters.published += events.length;
     for (const c of this.consumers) {
       let added = false;
@@ -88,10 +92,13 @@ export class MemoryBus implements EventBus {
     this.consumers.clear();
   }
 
-  private maxDepth(): number {
-    let max = 0;
-    for (const c of this.consumers) max = Math.max(max, c.queue.length);
-    return max;
+  /** Whether a subscriber that accepts one of `events` is at the high-water mark. */
+  private blocked(events: readonly AnyEvent[]): boolean {
+    for (const c of this.consumers) {
+      if (c.queue.length < this.hwm) continue;
+      for (const e of events) if (c.accepts(e.type)) return true;
+    }
+    return false;
   }
 
   private isIdle(): boolean {
@@ -133,7 +140,8 @@ export class MemoryBus implements EventBus {
   }
 
   private settle(): void {
-    if (this.waiters.length && this.maxDepth() < this.hwm) {
+    // Each waiter checks again for its own events.
+    if (this.waiters.length) {
       const w = this.waiters;
       this.waiters = [];
       for (const r of w) r();
