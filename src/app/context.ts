@@ -107,7 +107,7 @@ export async function createContext(config: LnmtConfig, opts: CreateContextOptio
     checkResults: new CheckResultRepo(store.db, store.dialect),
     rollups: new RollupRepo(store.db, store.dialect),
     state: new StateRepo(store.db),
-    honeypotSessions: new HoneypotSessionRepo(store.db),
+    honeypotSessions: new HoneypotSessionRepo(store.db, store.dialect),
   };
   let tracker: DeviceTracker | undefined;
   const metrics = createMetrics({ bus, writerDepth: () => tracker?.writeQueueDepth ?? 0 });

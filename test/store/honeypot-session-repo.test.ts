@@ -4,36 +4,34 @@
  * of a session whose connect was lost still make its row.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { makeEvent, type AnyEvent } from '../../src/core/events.js';
 import { EventRepo } from '../../src/store/repositories/event-repo.js';
 import { HoneypotSessionRepo } from '../../src/store/repositories/honeypot-session-repo.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
+import { postgresDialect, requirePostgres, sqliteDialect, type Dialect } from '../fixtures/dialects.js';
 
 const T0 = Date.parse('2026-11-24T10:00:00Z');
 const ref = (service = 'ssh') => ({ service, src_ip: '198.51.100.9', src_port: 50000, dst_ip: '10.0.0.2', dst_port: 22, protocol: 'tcp' as const });
 const ev = <T extends 'honeypot.connect' | 'honeypot.auth' | 'honeypot.command' | 'honeypot.upload' | 'honeypot.close'>(type: T, session: string, at: number, data: object): AnyEvent =>
   makeEvent(type, { ...ref(), ...data } as never, { sensor: 's1', now: T0 + at, session }) as AnyEvent;
 
-describe('honeypot session rows', () => {
-  let dir: string;
+for (const mk of [sqliteDialect, postgresDialect] as Array<() => Dialect>) {
+const d = mk();
+describe(`honeypot session rows on ${d.name}`, () => {
   let store: Store;
   let repo: HoneypotSessionRepo;
+  let up = true;
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lnmt-hp-sessions-'));
-    store = await openSqliteStore({ dataDir: dir, file: 'lnmt.db', cacheSizeMb: 8, mmapSizeMb: 0, busyTimeoutMs: 1000 });
-    repo = new HoneypotSessionRepo(store.db);
+    if (d.name === 'postgres') up = await requirePostgres('honeypot session rows');
+    if (!up) return;
+    store = await d.open();
+    repo = new HoneypotSessionRepo(store.db, store.dialect);
   });
-  after(async () => {
-    await store.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => d.cleanup());
 
-  it('folds a session over several batches, and several sessions in one batch', async () => {
+  it('folds a session over several batches, and several sessions in one batch', async (t) => {
+    if (!up) return t.skip('PostgreSQL not reachable');
     const auth = (s: string, at: number, username: string, password: string, success: boolean) => ev('honeypot.auth', s, at, { method: 'password', username, password, success });
     await repo.apply([
       ev('honeypot.connect', 'A', 0, {}),
@@ -64,7 +62,8 @@ describe('honeypot session rows', () => {
     assert.equal((await repo.list({ limit: 10, offset: 0 })).total, 3);
   });
 
-  it("a session's events: its own only (not the same source's other sessions or other sources), in time order, with the query planned on an index", async () => {
+  it("a session's events: its own only (not the same source's other sessions or other sources), in time order, with the query planned on an index", async (t) => {
+    if (!up) return t.skip('PostgreSQL not reachable');
     const events = new EventRepo(store.db, store.dialect);
     const other = (type: 'honeypot.connect' | 'honeypot.command', s: string, at: number, ip: string) =>
       makeEvent(type, { ...ref(), src_ip: ip, ...(type === 'honeypot.command' ? { input: 'w', known: true } : {}) } as never, { sensor: 's1', now: T0 + at, session: s, src: { ip } }) as AnyEvent;
@@ -77,12 +76,14 @@ describe('honeypot session rows', () => {
     await events.insertMany([mine[2]!, noise[0]!, mine[0]!]);
     await events.insertMany([mine[3]!, noise[1]!, mine[1]!]);
     await repo.apply([...mine, ...noise]);
-    const d = (await repo.get('D'))!;
-    assert.deepEqual((await repo.events(d)).map((e) => e.id), mine.map((e) => e.id));
-    assert.deepEqual((await repo.events(d, 2)).map((e) => e.id), mine.slice(0, 2).map((e) => e.id));
-    assert.deepEqual((await repo.events({ ...d, ended_at: T0 + 100_020 })).map((e) => e.id), mine.map((e) => e.id), 'an open session reads to now; a closed one to its end (with slack)');
+    const sd = (await repo.get('D'))!;
+    assert.deepEqual((await repo.events(sd)).map((e) => e.id), mine.map((e) => e.id));
+    assert.deepEqual((await repo.events(sd, 2)).map((e) => e.id), mine.slice(0, 2).map((e) => e.id));
+    assert.deepEqual((await repo.events({ ...sd, ended_at: T0 + 100_020 })).map((e) => e.id), mine.map((e) => e.id), 'an open session reads to now; a closed one to its end (with slack)');
+    if (d.name !== 'sqlite') return;
     const { sql } = await import('kysely');
     const plan = await sql<{ detail: string }>`EXPLAIN QUERY PLAN SELECT body FROM events WHERE src_ip = ${'198.51.100.20'} AND time >= ${0} AND session = ${'D'}`.execute(store.db);
     assert.match(plan.rows.map((r) => r.detail).join('; '), /USING INDEX events_src_ip_time \(src_ip=\? AND time>\?\)/);
   });
 });
+}

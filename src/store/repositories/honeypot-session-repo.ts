@@ -1,6 +1,8 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type Transaction } from 'kysely';
 import type { AnyEvent } from '../../core/events.js';
+import { ladderChunks, valuesList, type SqlValue } from '../bulk-values.js';
 import type { Database } from '../schema.js';
+import type { StoreDialect } from '../store.js';
 import type { HoneypotSessionRow } from '../tables/honeynet.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -14,7 +16,16 @@ export interface SessionListQuery {
 }
 
 /** 19 columns a row: far below SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
-const INSERT_CHUNK = 1000;
+const UPSERT_CHUNK = 1000;
+const COLUMNS = ['id', 'sensor', 'service', 'src_ip', 'src_port', 'dst_ip', 'dst_port', 'started_at', 'ended_at', 'duration_ms', 'username', 'password', 'logged_in', 'auth_attempts', 'commands', 'uploads', 'bytes_in', 'bytes_out', 'close_reason'] as const;
+const COLUMN_TYPES = ['text', 'text', 'text', 'text', 'integer', 'text', 'integer', 'bigint', 'bigint', 'bigint', 'text', 'text', 'integer', 'integer', 'integer', 'integer', 'bigint', 'bigint', 'text'] as const;
+const T = 'honeypot_sessions';
+const ON_CONFLICT = [
+  ...['auth_attempts', 'commands', 'uploads'].map((c) => `${c} = ${T}.${c} + excluded.${c}`),
+  `logged_in = CASE WHEN excluded.logged_in = 1 THEN 1 ELSE ${T}.logged_in END`,
+  ...['username', 'password'].map((c) => `${c} = CASE WHEN excluded.auth_attempts > 0 THEN excluded.${c} ELSE ${T}.${c} END`),
+  ...['ended_at', 'duration_ms', 'bytes_in', 'bytes_out', 'close_reason'].map((c) => `${c} = CASE WHEN excluded.ended_at IS NOT NULL THEN excluded.${c} ELSE ${T}.${c} END`),
+].join(', ');
 
 /** How far a session's events may be stamped outside its recorded span (see `events`). */
 const SESSION_CLOCK_SLACK_MS = 60_000;
@@ -34,13 +45,13 @@ interface SessionDelta {
 
 /** Honeypot sessions: folded from their events as they arrive, listed newest first. */
 export class HoneypotSessionRepo {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>, private readonly dialect: StoreDialect) {}
 
   /**
    * Applies a batch of honeypot events: a connect creates the row (idempotent: redelivery is harmless), auth,
    * command and upload events count into it, a close ends it. Events of an unknown session (its connect was lost)
-   * still create the row from what they carry. The batch is folded per session first: one multi-row insert for
-   * the batch and one update per session that changed, instead of two statements per event.
+   * still create the row from what they carry. The batch is folded per session first, then written in one
+   * multi-row upsert (per 1,000 sessions), instead of two statements per event.
    */
   async apply(events: readonly AnyEvent[], db: Db = this.db): Promise<void> {
     const folded = new Map<string, SessionDelta>();
@@ -71,28 +82,16 @@ export class HoneypotSessionRepo {
           break;
       }
     }
-    const all = [...folded.values()];
-    for (let i = 0; i < all.length; i += INSERT_CHUNK) {
-      await db
-        .insertInto('honeypot_sessions')
-        .values(all.slice(i, i + INSERT_CHUNK).map((f) => f.row))
-        .onConflict((oc) => oc.column('id').doNothing())
-        .execute();
-    }
-    for (const f of all) {
-      if (f.auths === 0 && f.commands === 0 && f.uploads === 0 && !f.close) continue;
-      await db
-        .updateTable('honeypot_sessions')
-        .where('id', '=', f.row.id)
-        .set((eb) => ({
-          auth_attempts: eb('auth_attempts', '+', f.auths),
-          commands: eb('commands', '+', f.commands),
-          uploads: eb('uploads', '+', f.uploads),
-          logged_in: f.success ? 1 : eb.ref('logged_in'),
-          ...(f.login ? f.login : {}),
-          ...(f.close ?? {}),
-        }))
-        .execute();
+    // One upsert per chunk: a new session's row carries the batch's counts; a known one adds them, takes the
+    // last attempt's credentials and the close, and keeps a success.
+    for (const chunk of ladderChunks([...folded.values()], UPSERT_CHUNK)) {
+      const params: SqlValue[] = [];
+      const values = valuesList(this.dialect, chunk, COLUMN_TYPES, (f) => {
+        const r = f.row;
+        const c = f.close;
+        return [r.id, r.sensor, r.service, r.src_ip, r.src_port, r.dst_ip, r.dst_port, r.started_at, c?.ended_at ?? null, c?.duration_ms ?? null, f.login?.username ?? null, f.login?.password ?? null, f.success ? 1 : 0, f.auths, f.commands, f.uploads, c?.bytes_in ?? null, c?.bytes_out ?? null, c?.close_reason ?? null];
+      }, params);
+      await db.executeQuery(CompiledQuery.raw(`INSERT INTO honeypot_sessions (${COLUMNS.join(', ')}) VALUES ${values} ON CONFLICT (id) DO UPDATE SET ${ON_CONFLICT}`, params));
     }
   }
 
