@@ -1,11 +1,13 @@
 /**
- * `npm run bench -- pipeline [--events 300000] [--attackers 20000] [--naive 5000] [--rate 10000] [--seconds 5] [--profiles 1000000] [--requests 200] [--only ingest,latency,profiles,nft]`
+ * `npm run bench -- pipeline [--events 300000] [--attackers 20000] [--naive 5000] [--rate 10000] [--seconds 5] [--profiles 1000000] [--requests 200] [--only ingest,serve,latency,profiles,nft]`
  *
  * The threat pipeline (issue 6) on a real SQLite file (WAL):
  *   1. sustained ingest + scoring + rule matching: `--events` synthetic honeypot events (connects, auths,
  *      commands) from `--attackers` sources, submitted as fast as the pipeline takes them → events/s;
  *      the naive baseline in the same run: the same pipeline with one transaction per event → events/s, ratio;
  *      and the storage ceiling: the same events only inserted into the events table, nothing else;
+ *   1b. (`serve`) the same events as `lnmt serve` takes them: published on the app's bus, with the events archive
+ *      and honeypot-session subscribers beside the pipeline in the same process;
  *   2. event → `threat.detected` latency at `--rate` events/s through the in-process bus (p50/p99), measured on
  *      successful-login events (a rule that fires on one event) mixed into the stream;
  *   3. `--profiles` distinct attackers (default 1,000,000): RSS after ingest (hot set capped by config), then
@@ -127,6 +129,34 @@ export async function run(args: string[]): Promise<void> {
       rows.push({ measure: '  without the events table (events/s)', ours: formatNumber(Math.round(alone)), baseline: '', ratio: '', target: '', note: 'serve: the archive subscriber writes it' });
       rows.push({ measure: '  the same events only stored (events/s)', ours: formatNumber(Math.round(storeOnly)), baseline: '', ratio: '', target: '', note: 'ceiling: events table insert alone, no claim/profiles/rules' });
       figures.ingest = { eventsPerSec: batched.eps, naiveEventsPerSec: naive.eps, writeThroughEventsPerSec: through.eps, withoutEventsTableEventsPerSec: alone, storeOnlyEventsPerSec: storeOnly, detections: batched.detections, profileWritesBehind: batched.profileWrites, profileWritesThrough: through.profileWrites };
+    }
+
+    // 1b. As `lnmt serve` runs it: events published on the app's bus, where the archive subscriber writes the
+    // events table, the sessions subscriber the honeypot session rows, and the threat pipeline the rest, all in
+    // one process (API, sensor, scheduler and notifications off).
+    if (part('serve')) {
+      const cfg = benchConfig(join(root, 'f'), { maxBatch: 5000, maxQueue: 50_000 });
+      cfg.honeynet.enabled = false;
+      cfg.scheduler.enabled = false;
+      cfg.notify.enabled = false;
+      const { createContext } = await import('../src/app/context.js');
+      const ctx = await createContext(cfg, { logger: silentLogger(), persistEvents: true });
+      try {
+        await ctx.startBackground();
+        const ready = Array.from({ length: nEvents }, (_, i) => syntheticEvent(i, nAttackers, t0));
+        const t = performance.now();
+        for (let i = 0; i < nEvents; i += 5000) await ctx.bus.publish(ready.slice(i, i + 5000));
+        await ctx.bus.drain();
+        await ctx.threat.pipeline.idle();
+        await ctx.bus.drain();
+        const eps = nEvents / ((performance.now() - t) / 1000);
+        const stored = await ctx.store.db.selectFrom('events').select((eb) => eb.fn.countAll<number>().as('n')).where('type', 'like', 'honeypot.%').executeTakeFirstOrThrow();
+        if (Number(stored.n) !== nEvents) throw new Error(`serve composition: ${stored.n} of ${nEvents} events archived`);
+        rows.push({ measure: '  as in serve: bus + archive + sessions (events/s)', ours: formatNumber(Math.round(eps)), baseline: '', ratio: '', target: '', note: `${formatNumber(ctx.threat.pipeline.stats.applied)} applied, ${formatNumber(Number(stored.n))} archived` });
+        figures.serve = { eventsPerSec: eps, applied: ctx.threat.pipeline.stats.applied };
+      } finally {
+        await ctx.close();
+      }
     }
 
     // 2. Latency at a fixed rate through the bus.
