@@ -5,6 +5,9 @@ import type { Logger } from '../core/logger.js';
 import type { ConfigFlag } from './flags.js';
 import { colors, type CliIo, type Colors } from './io.js';
 
+/** The same stop signal again within this is taken as the first one delivered twice, not as "exit now". */
+const DUPLICATE_SIGNAL_MS = 200;
+
 /** Options every command understands (declared once on the program). */
 export interface GlobalOptions {
   config?: string | undefined;
@@ -109,6 +112,28 @@ export class CliRuntime {
       process.on(s, handler);
       this.cleanups.push(() => process.off(s, handler));
     }
+  }
+
+  /**
+   * The stop signal of a long-running command (`serve`, `sensor`), listened for from the call on: one that comes
+   * while the command is still starting is a clean stop once startup ends, instead of the default action killing
+   * the process mid-write. A second signal exits at once (status 1); the same signal again within
+   * DUPLICATE_SIGNAL_MS is one delivery seen twice (`timeout` signals the child and then its process group).
+   */
+  stopSignal(logger: Pick<Logger, 'warn'>): Promise<NodeJS.Signals> {
+    let first: { signal: NodeJS.Signals; at: number } | undefined;
+    return new Promise<NodeJS.Signals>((done) =>
+      this.onSignal(['SIGINT', 'SIGTERM'], (signal) => {
+        const at = performance.now();
+        if (!first) {
+          first = { signal, at };
+          return done(signal);
+        }
+        if (signal === first.signal && at - first.at < DUPLICATE_SIGNAL_MS) return;
+        logger.warn({ signal }, 'second stop signal: exiting without waiting');
+        process.exit(1);
+      }),
+    );
   }
 
   cleanup(): void {

@@ -20,6 +20,7 @@ async function sensor(rt: CliRuntime, cmd: CommandUnknownOpts): Promise<void> {
     throw new LnmtError('LNMT_ERR_CONFIG', 'the sensor is disabled', { details: [{ where: 'honeynet.enabled', value: false, message: 'disabled', allowed: 'true to run honeypot services' }] });
   }
   const logger = await rt.logger(loaded, { daemon: true });
+  const stopSignal = rt.stopSignal(logger);
   const { createContext } = await import('../../app/context.js');
   const ctx = await createContext(config, { logger, persistEvents: true });
   try {
@@ -35,7 +36,7 @@ async function sensor(rt: CliRuntime, cmd: CommandUnknownOpts): Promise<void> {
     throw new LnmtError('LNMT_ERR_CONFIG', 'no honeypot service is listening (all disabled, or their ports are busy: see the log)', { details: [{ where: 'honeynet.services', message: 'nothing listening', allowed: 'at least one enabled service on a free port' }] });
   }
   rt.print(`lnmt ${rt.version} sensor: ${addrs.map((a) => `${a.service} on ${a.address}:${a.port}`).join(', ')}; stop with Ctrl-C or SIGTERM`);
-  const signal = await new Promise<NodeJS.Signals>((done) => rt.onSignal(['SIGINT', 'SIGTERM'], done));
+  const signal = await stopSignal;
   logger.info({ signal }, 'sensor stopping');
   await ctx.sensor.stop();
   await ctx.close();

@@ -9,8 +9,6 @@ import { pidAlive, probeHealth, readServeState, removeServeState, serveStatePath
 
 /** After a stop signal, in-flight work gets this long before the process gives up waiting. */
 const SHUTDOWN_TIMEOUT_MS = 15_000;
-/** The same stop signal again within this is taken as the first one delivered twice, not as "exit now". */
-const DUPLICATE_SIGNAL_MS = 200;
 
 /** `lnmt serve`: the all-in-one process (API, store, bus) until SIGINT/SIGTERM. */
 export const serveCommands: CommandGroup = {
@@ -42,23 +40,7 @@ async function serve(rt: CliRuntime, cmd: CommandUnknownOpts, o: { host?: string
   if (previous) rt.warn(`replacing a stale ${statePath} (pid ${previous.pid} is not serving)`);
 
   const logger = await rt.logger(loaded, { daemon: true });
-  // Listened for from here on: a stop signal while the API or the background services are still starting
-  // (the API answers health checks before the scheduler is up) is a clean stop once startup ends, instead of
-  // killing the process mid-write. A second signal exits at once; the same signal again within
-  // DUPLICATE_SIGNAL_MS is one delivery seen twice (`timeout` signals the child and then its process group).
-  let first: { signal: NodeJS.Signals; at: number } | undefined;
-  const stopSignal = new Promise<NodeJS.Signals>((done) =>
-    rt.onSignal(['SIGINT', 'SIGTERM'], (signal) => {
-      const at = performance.now();
-      if (!first) {
-        first = { signal, at };
-        return done(signal);
-      }
-      if (signal === first.signal && at - first.at < DUPLICATE_SIGNAL_MS) return;
-      logger.warn({ signal }, 'second stop signal: exiting without waiting');
-      process.exit(1);
-    }),
-  );
+  const stopSignal = rt.stopSignal(logger);
   const { createContext } = await import('../../app/context.js');
   const { startServer } = await import('../../api/server.js');
   const ctx = await createContext(config, { logger, persistEvents: true });
