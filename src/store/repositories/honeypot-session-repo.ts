@@ -32,8 +32,8 @@ const SESSION_CLOCK_SLACK_MS = 60_000;
 
 /** What one batch does to one session. */
 interface SessionDelta {
-  /** The row a first sighting creates (from the session's first event in the batch). */
-  row: HoneypotSessionRow;
+  /** Where and when the session began, as its first event in the batch tells (a new row takes these). */
+  first: Pick<HoneypotSessionRow, 'id' | 'sensor' | 'service' | 'src_ip' | 'src_port' | 'dst_ip' | 'dst_port' | 'started_at'>;
   auths: number;
   /** The last attempt's credentials. */
   login: { username: string; password: string | null } | null;
@@ -60,8 +60,8 @@ export class HoneypotSessionRepo {
       let f = folded.get(ev.session);
       if (!f) {
         const d = ev.data as unknown as { service: string; src_ip: string; src_port: number; dst_ip: string; dst_port: number };
-        const row: HoneypotSessionRow = { id: ev.session, sensor: ev.sensor, service: d.service, src_ip: d.src_ip, src_port: d.src_port, dst_ip: d.dst_ip, dst_port: d.dst_port, started_at: Date.parse(ev.time), ended_at: null, duration_ms: null, username: null, password: null, logged_in: 0, auth_attempts: 0, commands: 0, uploads: 0, bytes_in: null, bytes_out: null, close_reason: null };
-        folded.set(ev.session, (f = { row, auths: 0, login: null, success: false, commands: 0, uploads: 0, close: null }));
+        const first = { id: ev.session, sensor: ev.sensor, service: d.service, src_ip: d.src_ip, src_port: d.src_port, dst_ip: d.dst_ip, dst_port: d.dst_port, started_at: Date.parse(ev.time) };
+        folded.set(ev.session, (f = { first, auths: 0, login: null, success: false, commands: 0, uploads: 0, close: null }));
       }
       switch (ev.type) {
         case 'honeypot.auth':
@@ -87,7 +87,7 @@ export class HoneypotSessionRepo {
     for (const chunk of ladderChunks([...folded.values()], UPSERT_CHUNK)) {
       const params: SqlValue[] = [];
       const values = valuesList(this.dialect, chunk, COLUMN_TYPES, (f) => {
-        const r = f.row;
+        const r = f.first;
         const c = f.close;
         return [r.id, r.sensor, r.service, r.src_ip, r.src_port, r.dst_ip, r.dst_port, r.started_at, c?.ended_at ?? null, c?.duration_ms ?? null, f.login?.username ?? null, f.login?.password ?? null, f.success ? 1 : 0, f.auths, f.commands, f.uploads, c?.bytes_in ?? null, c?.bytes_out ?? null, c?.close_reason ?? null];
       }, params);
